@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// `npm start`: install what is missing, build, then run the relay serving the web app.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { pnpm, root } from './pnpm.mjs';
+
+function step(name, args) {
+  const code = pnpm(args);
+  if (code !== 0) {
+    console.error(`[meshpad] ${name} failed (exit ${code}); see the output above.`);
+    process.exit(code);
+  }
+}
+
+step('install', ['install', '--prefer-offline', '--reporter=append-only']);
+step('build', ['exec', 'turbo', 'run', 'build', '--filter=@meshpad/relay...', '--filter=@meshpad/web...', '--output-logs=errors-only']);
+
+const relay = spawn(process.execPath, [join(root, 'apps/relay/dist/main.js'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: root,
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => relay.kill(signal));
+}
+relay.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

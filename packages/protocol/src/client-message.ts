@@ -1,0 +1,78 @@
+import * as decoding from 'lib0/decoding';
+import { type AwarenessEntry, decodeAwarenessUpdate } from './awareness-update.js';
+import type { CloseCodeName } from './close-codes.js';
+import { MessageType, SyncMessageType } from './message-type.js';
+import { err, ok, type Result } from './result.js';
+import { checkStateVector, checkUpdate } from './yjs-payload.js';
+
+/** A decoded message from a y-websocket client. */
+export type ClientMessage =
+  | { readonly kind: 'sync-step1'; readonly stateVector: Uint8Array }
+  | { readonly kind: 'sync-step2'; readonly update: Uint8Array }
+  | { readonly kind: 'update'; readonly update: Uint8Array }
+  | { readonly kind: 'awareness'; readonly update: Uint8Array; readonly entries: readonly AwarenessEntry[] }
+  | { readonly kind: 'query-awareness' }
+  | { readonly kind: 'auth' };
+
+/** Why a client message was rejected, with the close code the relay answers with. */
+export interface MessageError {
+  readonly code: CloseCodeName;
+  readonly message: string;
+}
+
+const fail = (code: CloseCodeName, message: string) => err<MessageError>({ code, message });
+
+function readPayload(decoder: decoding.Decoder): Uint8Array {
+  const payload = decoding.readVarUint8Array(decoder);
+  if (decoding.hasContent(decoder)) throw new RangeError(`${decoder.arr.length - decoder.pos} trailing bytes`);
+  return payload;
+}
+
+/**
+ * Decodes one binary frame from a client, checking every Yjs payload it carries, so that whatever
+ * passes can be stored, merged and forwarded safely. Never throws.
+ */
+export function decodeClientMessage(frame: Uint8Array): Result<ClientMessage, MessageError> {
+  const decoder = decoding.createDecoder(frame);
+  let type: number;
+  try {
+    type = decoding.readVarUint(decoder);
+  } catch {
+    return fail('MalformedMessage', 'empty or truncated frame');
+  }
+  try {
+    switch (type) {
+      case MessageType.Sync: {
+        const syncType = decoding.readVarUint(decoder);
+        const payload = readPayload(decoder);
+        if (syncType === SyncMessageType.Step1) {
+          const checked = checkStateVector(payload);
+          return checked.ok ? ok({ kind: 'sync-step1', stateVector: payload }) : fail('InvalidUpdate', checked.error);
+        }
+        if (syncType === SyncMessageType.Step2 || syncType === SyncMessageType.Update) {
+          const checked = checkUpdate(payload);
+          if (!checked.ok) return fail('InvalidUpdate', checked.error);
+          return ok({ kind: syncType === SyncMessageType.Step2 ? 'sync-step2' : 'update', update: payload });
+        }
+        return fail('UnknownMessageType', `unknown sync message type ${syncType}`);
+      }
+      case MessageType.Awareness: {
+        const update = readPayload(decoder);
+        const entries = decodeAwarenessUpdate(update);
+        return entries.ok
+          ? ok({ kind: 'awareness', update, entries: entries.value })
+          : fail('InvalidAwareness', entries.error);
+      }
+      case MessageType.QueryAwareness:
+        return decoding.hasContent(decoder)
+          ? fail('MalformedMessage', 'trailing bytes after query-awareness')
+          : ok({ kind: 'query-awareness' });
+      case MessageType.Auth:
+        return ok({ kind: 'auth' });
+      default:
+        return fail('UnknownMessageType', `unknown message type ${type}`);
+    }
+  } catch (cause) {
+    return fail('MalformedMessage', `frame of type ${type} does not decode: ${(cause as Error).message}`);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * @packageDocumentation
+ * Meshpad's wire protocol: the y-websocket message framing (sync steps, updates, awareness,
+ * query-awareness), result-returning decoders for untrusted frames, the close codes the relay sends,
+ * and the limits it enforces. `PROTOCOL.md` describes the bytes; `ERRORS.md` every close code.
+ */
+export { type AwarenessEntry, decodeAwarenessUpdate, encodeAwarenessUpdate, isRemoval } from './awareness-update.js';
+export { type ClientMessage, decodeClientMessage, type MessageError } from './client-message.js';
+export { CloseCode, type CloseCodeInfo, type CloseCodeName, closeCodeName } from './close-codes.js';
+export { DEFAULT_MAX_MESSAGE_BYTES, MAX_ROOM_NAME_LENGTH, SYNC_PATH } from './limits.js';
+export { MessageType, SyncMessageType } from './message-type.js';
+export { err, ok, type Result } from './result.js';
+export { parseRoomName } from './room-name.js';
+export {
+  encodeAwarenessMessage,
+  encodeQueryAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+} from './server-message.js';
+export { checkStateVector, checkUpdate } from './yjs-payload.js';

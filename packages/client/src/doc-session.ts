@@ -1,0 +1,186 @@
+import { ObservableV2 } from 'lib0/observable';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { type ConnectionState, nextConnectionState, type ProviderSignal } from './connection-state.js';
+import { isDocId } from './doc-id.js';
+import { type AwarenessUser, derivePresence, type Presence } from './presence.js';
+import { relaySocketUrl } from './relay-url.js';
+import { SessionDestroyedError } from './session-destroyed-error.js';
+import { selectionColour } from './user-colour.js';
+
+/** Name of the `Y.Text` that holds a document's text. */
+export const CONTENT_TEXT_NAME = 'content';
+
+/** How the user appears to others: a display name and a `#rrggbb` colour. */
+export interface UserInfo {
+  readonly name: string;
+  readonly colour: string;
+}
+
+/** Where a session stands. A new object is emitted whenever any field changes. */
+export interface SessionStatus {
+  readonly connection: ConnectionState;
+  /** The relay has sent its whole document over the current connection, and the two are in step. */
+  readonly synced: boolean;
+  /** The document has been loaded at least once, so the text is safe to show and edit. Never goes back to false. */
+  readonly loaded: boolean;
+}
+
+export interface DocSessionOptions {
+  /** A document id, as made by `newDocId`. */
+  readonly docId: string;
+  /** Base URL of the relay (`http(s)` or `ws(s)`); the session connects to `<relayUrl>/yjs/<docId>`. */
+  readonly relayUrl: string;
+  readonly user: UserInfo;
+  /** A WebSocket implementation for runtimes without a global one (Node 20). */
+  readonly WebSocket?: unknown;
+  /** Also sync with other tabs of this browser over BroadcastChannel (default true). */
+  readonly crossTab?: boolean;
+}
+
+export type DocSessionEvents = {
+  status: (status: SessionStatus) => void;
+  presence: (presence: readonly Presence[]) => void;
+};
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * One open document: a `Y.Doc`, its connection to the relay, and awareness of who else is in it.
+ * Emits `status` and `presence`; {@link DocSession.destroy} closes the connection and releases everything.
+ */
+export class DocSession extends ObservableV2<DocSessionEvents> {
+  readonly docId: string;
+  readonly doc: Y.Doc;
+  /** The shared text that editors bind to. */
+  readonly text: Y.Text;
+  readonly awareness: Awareness;
+  private readonly provider: WebsocketProvider;
+  private currentStatus: SessionStatus = { connection: 'connecting', synced: false, loaded: false };
+  private currentPresence: readonly Presence[] = [];
+  private waiters: Waiter[] = [];
+  private isDestroyed = false;
+
+  constructor(options: DocSessionOptions) {
+    super();
+    if (!isDocId(options.docId)) {
+      throw new RangeError(`Invalid document id "${options.docId}": expected 22 base64url characters`);
+    }
+    const serverUrl = relaySocketUrl(options.relayUrl);
+    this.docId = options.docId;
+    this.doc = new Y.Doc();
+    this.text = this.doc.getText(CONTENT_TEXT_NAME);
+    this.awareness = new Awareness(this.doc);
+    this.awareness.on('change', this.onAwarenessChange);
+    this.setUser(options.user);
+    this.provider = new WebsocketProvider(serverUrl, options.docId, this.doc, {
+      awareness: this.awareness,
+      disableBc: options.crossTab === false,
+      ...(options.WebSocket === undefined ? {} : { WebSocketPolyfill: options.WebSocket as typeof WebSocket }),
+    });
+    this.provider.on('status', this.onProviderStatus);
+    this.provider.on('connection-close', this.onConnectionClose);
+    this.provider.on('connection-error', this.onConnectionError);
+    this.provider.on('sync', this.onSync);
+  }
+
+  /** The current status; see {@link SessionStatus}. */
+  get status(): SessionStatus {
+    return this.currentStatus;
+  }
+
+  /** Everyone in the document, the local session first. */
+  get presence(): readonly Presence[] {
+    return this.currentPresence;
+  }
+
+  get destroyed(): boolean {
+    return this.isDestroyed;
+  }
+
+  /**
+   * Resolves once the document has loaded (see {@link SessionStatus.loaded}); rejects with a
+   * {@link SessionDestroyedError} if the session is destroyed first.
+   */
+  whenSynced(): Promise<void> {
+    if (this.currentStatus.loaded) return Promise.resolve();
+    if (this.isDestroyed) return Promise.reject(new SessionDestroyedError(this.docId));
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+    });
+  }
+
+  /** Changes how the user appears to others (name and colour of the cursor and presence entry). */
+  setUser(user: UserInfo): void {
+    const field: AwarenessUser = { name: user.name, color: user.colour, colorLight: selectionColour(user.colour) };
+    this.awareness.setLocalStateField('user', field);
+  }
+
+  /** Closes the connection (telling peers that this user left), and releases the document and every timer. */
+  override destroy(): void {
+    if (this.isDestroyed) return;
+    this.isDestroyed = true;
+    this.provider.off('status', this.onProviderStatus);
+    this.provider.off('connection-close', this.onConnectionClose);
+    this.provider.off('connection-error', this.onConnectionError);
+    this.provider.off('sync', this.onSync);
+    this.awareness.off('change', this.onAwarenessChange);
+    // The provider announces our departure over the still-open socket before closing it.
+    this.provider.destroy();
+    this.awareness.destroy();
+    this.doc.destroy();
+    this.currentStatus = { ...this.currentStatus, connection: 'offline', synced: false };
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.reject(new SessionDestroyedError(this.docId));
+    super.destroy();
+  }
+
+  private updateStatus(next: SessionStatus): void {
+    const current = this.currentStatus;
+    if (next.connection === current.connection && next.synced === current.synced && next.loaded === current.loaded) {
+      return;
+    }
+    this.currentStatus = next;
+    if (next.loaded && !current.loaded) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const waiter of waiters) waiter.resolve();
+    }
+    this.emit('status', [next]);
+  }
+
+  private signal(signal: ProviderSignal): void {
+    const connection = nextConnectionState(this.currentStatus.connection, signal);
+    this.updateStatus({
+      ...this.currentStatus,
+      connection,
+      synced: connection === 'connected' && this.provider.synced,
+    });
+  }
+
+  private readonly onProviderStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }): void => {
+    this.signal(status);
+  };
+
+  private readonly onConnectionClose = (): void => {
+    this.signal('connection-closed');
+  };
+
+  private readonly onConnectionError = (): void => {
+    this.signal('connection-error');
+  };
+
+  private readonly onSync = (synced: boolean): void => {
+    this.updateStatus({ ...this.currentStatus, synced, loaded: this.currentStatus.loaded || synced });
+  };
+
+  private readonly onAwarenessChange = (): void => {
+    this.currentPresence = derivePresence(this.awareness.getStates(), this.doc.clientID);
+    this.emit('presence', [this.currentPresence]);
+  };
+}

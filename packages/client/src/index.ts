@@ -1,0 +1,37 @@
+/**
+ * @packageDocumentation
+ * `@meshpad/client` is what a Meshpad editor talks to: a {@link DocSession} per open document (its `Y.Doc`, the
+ * connection to the relay and awareness of who else is there), the user's identity in this browser, and document ids.
+ *
+ * ```ts
+ * const identity = loadIdentity(localStorage);
+ * const session = new DocSession({ docId: newDocId(), relayUrl: location.origin, user: identity });
+ * session.on('status', (status) => render(status));
+ * await session.whenSynced();
+ * session.text.insert(0, 'Hello');
+ * session.destroy();
+ * ```
+ */
+
+export type { ConnectionState, ProviderSignal } from './connection-state.js';
+export { CONNECTION_STATES, nextConnectionState } from './connection-state.js';
+export { isDocId, newDocId } from './doc-id.js';
+export type { DocSessionEvents, DocSessionOptions, SessionStatus, UserInfo } from './doc-session.js';
+export { CONTENT_TEXT_NAME, DocSession } from './doc-session.js';
+export type { Identity } from './identity.js';
+export {
+  DISPLAY_NAME_KEY,
+  defaultDisplayName,
+  loadIdentity,
+  MAX_DISPLAY_NAME_LENGTH,
+  normaliseDisplayName,
+  saveDisplayName,
+  USER_ID_KEY,
+} from './identity.js';
+export type { KeyValueStorage } from './key-value-storage.js';
+export { createMemoryStorage } from './key-value-storage.js';
+export type { AwarenessUser, Presence } from './presence.js';
+export { ANONYMOUS_NAME, derivePresence } from './presence.js';
+export { relaySocketUrl, YJS_PATH } from './relay-url.js';
+export { SessionDestroyedError } from './session-destroyed-error.js';
+export { colourForUser, USER_COLOURS } from './user-colour.js';

@@ -1,0 +1,97 @@
+import type { AppendEntry, DocStore, LogStats, StoredDoc } from './doc-store.js';
+import { clockAheadError, StoreClosedError, type StoreOperation } from './errors.js';
+import { assertAppendEntries, assertCompactArguments, assertDocName } from './store-arguments.js';
+
+interface LogEntry {
+  readonly clock: number;
+  readonly update: Uint8Array;
+}
+
+interface MemoryDoc {
+  snapshot: Uint8Array | undefined;
+  /** Entries with a clock up to `base` are folded into `snapshot`. */
+  base: number;
+  clock: number;
+  log: LogEntry[];
+  logBytes: number;
+}
+
+/**
+ * A `DocStore` that keeps everything in memory: for tests, and for a relay that must not keep
+ * documents. Bytes are copied on the way in and out, as a real backend would.
+ */
+export class MemoryDocStore implements DocStore {
+  readonly #docs = new Map<string, MemoryDoc>();
+  #clock = 0;
+  #closed = false;
+
+  async load(docName: string): Promise<StoredDoc> {
+    this.#assertOpen('load');
+    assertDocName(docName);
+    const doc = this.#docs.get(docName);
+    if (doc === undefined) return { updates: [], clock: 0, bytes: 0 };
+    const stored = doc.log.map((entry) => entry.update.slice());
+    if (doc.snapshot !== undefined) stored.unshift(doc.snapshot.slice());
+    const bytes = stored.reduce((total, update) => total + update.byteLength, 0);
+    return { updates: stored, clock: doc.clock, bytes };
+  }
+
+  async append(entries: readonly AppendEntry[]): Promise<void> {
+    this.#assertOpen('append');
+    assertAppendEntries(entries);
+    for (const { docName, update } of entries) {
+      let doc = this.#docs.get(docName);
+      if (doc === undefined) {
+        doc = { snapshot: undefined, base: this.#clock, clock: this.#clock, log: [], logBytes: 0 };
+        this.#docs.set(docName, doc);
+      }
+      this.#clock += 1;
+      doc.clock = this.#clock;
+      doc.log.push({ clock: this.#clock, update: update.slice() });
+      doc.logBytes += update.byteLength;
+    }
+  }
+
+  async compact(docName: string, snapshot: Uint8Array, clock: number): Promise<void> {
+    this.#assertOpen('compact');
+    assertCompactArguments(docName, snapshot, clock);
+    const doc = this.#docs.get(docName);
+    if (doc === undefined || clock <= doc.base) return;
+    if (clock > doc.clock) throw clockAheadError(docName, clock, doc.clock);
+    doc.snapshot = snapshot.slice();
+    doc.base = clock;
+    doc.log = doc.log.filter((entry) => entry.clock > clock);
+    doc.logBytes = doc.log.reduce((total, entry) => total + entry.update.byteLength, 0);
+  }
+
+  async logStats(docName: string): Promise<LogStats> {
+    this.#assertOpen('logStats');
+    assertDocName(docName);
+    const doc = this.#docs.get(docName);
+    return { entries: doc?.log.length ?? 0, bytes: doc?.logBytes ?? 0 };
+  }
+
+  async list(): Promise<string[]> {
+    this.#assertOpen('list');
+    return [...this.#docs.keys()].sort();
+  }
+
+  async delete(docName: string): Promise<void> {
+    this.#assertOpen('delete');
+    assertDocName(docName);
+    this.#docs.delete(docName);
+  }
+
+  async check(): Promise<void> {
+    this.#assertOpen('check');
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#docs.clear();
+  }
+
+  #assertOpen(operation: StoreOperation): void {
+    if (this.#closed) throw new StoreClosedError(operation);
+  }
+}

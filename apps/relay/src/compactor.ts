@@ -1,0 +1,63 @@
+import { compactUpdates, type DocStore } from '@meshpad/storage';
+import type { FastifyBaseLogger } from 'fastify';
+
+/**
+ * Rewrites a document's update log as one garbage-collected snapshot, in the background: after the
+ * document has been quiet for `delayMs`, one document at a time. Appends made meanwhile are kept.
+ */
+export class Compactor {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private tail: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly store: DocStore,
+    private readonly log: FastifyBaseLogger,
+    private readonly delayMs: number,
+  ) {}
+
+  /** (Re)starts the quiet-time countdown for `docName`. */
+  schedule(docName: string): void {
+    if (this.closed) return;
+    clearTimeout(this.timers.get(docName));
+    const timer = setTimeout(() => {
+      this.timers.delete(docName);
+      this.tail = this.tail.then(() => this.compact(docName));
+    }, this.delayMs);
+    timer.unref();
+    this.timers.set(docName, timer);
+  }
+
+  /** Compacts `docName` now (after any compaction already running). */
+  compactNow(docName: string): Promise<void> {
+    clearTimeout(this.timers.get(docName));
+    this.timers.delete(docName);
+    this.tail = this.tail.then(() => this.compact(docName));
+    return this.tail;
+  }
+
+  /** Cancels scheduled compactions and waits for the running one. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await this.tail;
+  }
+
+  private async compact(docName: string): Promise<void> {
+    try {
+      const started = performance.now();
+      const stored = await this.store.load(docName);
+      if (stored.updates.length <= 1) return;
+      const snapshot = compactUpdates(stored.updates);
+      await this.store.compact(docName, snapshot, stored.clock);
+      this.log.debug(
+        { room: docName, entries: stored.updates.length, bytes: stored.bytes, snapshotBytes: snapshot.length },
+        `compacted in ${(performance.now() - started).toFixed(1)} ms`,
+      );
+    } catch (cause) {
+      // The log stays as it was: nothing is lost, the document is just not compacted yet.
+      this.log.error({ err: cause, room: docName }, 'compaction failed; the update log is kept as is');
+    }
+  }
+}

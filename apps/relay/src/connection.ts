@@ -1,0 +1,42 @@
+import { CloseCode, type CloseCodeInfo } from '@meshpad/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { WebSocket } from 'ws';
+
+let nextId = 0;
+
+/** One client's WebSocket in a room: sending, and closing with a named code and one log line. */
+export class Connection {
+  readonly id = `c${(++nextId).toString(36)}`;
+  private closed = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly log: FastifyBaseLogger,
+  ) {}
+
+  get isOpen(): boolean {
+    return !this.closed && this.socket.readyState === this.socket.OPEN;
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.isOpen) this.socket.send(frame);
+  }
+
+  /** Closes with `code`, logging `detail` once (at warn level for client faults, info otherwise). */
+  close(code: CloseCodeInfo, detail?: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (detail !== undefined) {
+      const level = code === CloseCode.GoingAway ? 'info' : code.code >= 4500 || code.code === 1011 ? 'error' : 'warn';
+      this.log[level]({ closeCode: code.code, closeReason: code.reason }, detail);
+    }
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code.code, code.reason);
+    }
+  }
+
+  /** Marks the connection closed when the peer closed it. */
+  markClosed(): void {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,267 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CloseCode } from '@meshpad/protocol';
+import { type AppendEntry, type DocStore, MemoryDocStore } from '@meshpad/storage';
+import { SqliteDocStore } from '@meshpad/storage-sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { roomText, startRelay, stockClient, synced, waitFor } from '../test/harness.js';
+
+let dataDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'meshpad-relay-'));
+});
+afterEach(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const openSqlite = () => SqliteDocStore.open({ path: join(dataDir, 'meshpad.sqlite') });
+
+async function storedText(store: DocStore, room: string): Promise<string> {
+  const doc = new Y.Doc();
+  for (const update of (await store.load(room)).updates) Y.applyUpdate(doc, update);
+  return doc.getText('content').toString();
+}
+
+/** Delegates to another store; subclasses change one operation to create a failure. */
+class DelegatingStore implements DocStore {
+  constructor(protected readonly inner: DocStore) {}
+  load(name: string) {
+    return this.inner.load(name);
+  }
+  append(entries: readonly AppendEntry[]) {
+    return this.inner.append(entries);
+  }
+  compact(name: string, snapshot: Uint8Array, clock: number) {
+    return this.inner.compact(name, snapshot, clock);
+  }
+  logStats(name: string) {
+    return this.inner.logStats(name);
+  }
+  list() {
+    return this.inner.list();
+  }
+  delete(name: string) {
+    return this.inner.delete(name);
+  }
+  check() {
+    return this.inner.check();
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+class SlowLoadStore extends DelegatingStore {
+  override async load(name: string) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return this.inner.load(name);
+  }
+}
+
+class FlakyAppendStore extends DelegatingStore {
+  failing = false;
+  override append(entries: readonly AppendEntry[]) {
+    return this.failing ? Promise.reject(new Error('disk full (simulated)')) : this.inner.append(entries);
+  }
+}
+
+describe('persistence', () => {
+  it('keeps every update across a restart of the relay (SQLite)', async () => {
+    let relay = await startRelay({ store: await openSqlite() });
+    const writer = stockClient(relay.syncUrl, 'doc');
+    await synced(writer);
+    for (let i = 0; i < 300; i++) writer.text.insert(writer.text.length, `${i},`);
+    const expected = writer.text.toString();
+    await waitFor(() => roomText(relay, 'doc') === expected, 'relay got every edit');
+    await relay.close();
+    writer.destroy();
+
+    relay = await startRelay({ store: await openSqlite() });
+    const reader = stockClient(relay.syncUrl, 'doc');
+    await synced(reader);
+    expect(reader.text.toString()).toBe(expected);
+    reader.destroy();
+    await relay.close();
+  });
+
+  it('answers the handshake only after storage is read: synced means the whole document', async () => {
+    const inner = new MemoryDocStore();
+    const seed = new Y.Doc();
+    seed.getText('content').insert(0, 'stored long ago');
+    await inner.append([{ docName: 'slow', update: Y.encodeStateAsUpdate(seed) }]);
+    const relay = await startRelay({ store: new SlowLoadStore(inner) });
+    const client = stockClient(relay.syncUrl, 'slow');
+    let textWhenSynced: string | undefined;
+    client.provider.on('sync', (isSynced: boolean) => {
+      if (isSynced) textWhenSynced ??= client.text.toString();
+    });
+    await synced(client);
+    expect(textWhenSynced).toBe('stored long ago');
+    client.destroy();
+    await relay.close();
+  });
+
+  it('unloads a room when its last connection leaves, and reloads it intact', async () => {
+    const relay = await startRelay({ store: await openSqlite() });
+    const a = stockClient(relay.syncUrl, 'transient');
+    await synced(a);
+    a.text.insert(0, 'kept');
+    await waitFor(() => relay.app.rooms.size === 1 && [...relay.app.rooms.all()][0]!.logEntries > 0, 'stored');
+    a.destroy();
+    await waitFor(() => relay.app.rooms.size === 0, 'room unloaded');
+    const b = stockClient(relay.syncUrl, 'transient');
+    await synced(b);
+    expect(b.text.toString()).toBe('kept');
+    b.destroy();
+    await relay.close();
+  });
+
+  it('compacts the log in the background without losing content', async () => {
+    const store = await openSqlite();
+    const relay = await startRelay({
+      store,
+      env: { MESHPAD_COMPACT_AFTER_UPDATES: '50', MESHPAD_COMPACTION_DELAY_MS: '20' },
+    });
+    const writer = stockClient(relay.syncUrl, 'compact');
+    await synced(writer);
+    for (let i = 0; i < 400; i++) {
+      writer.text.insert(writer.text.length, 'ab');
+      if (i % 3 === 0) writer.text.delete(writer.text.length - 1, 1);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const expected = writer.text.toString();
+    writer.destroy();
+    await waitFor(() => relay.app.rooms.size === 0, 'room unloaded');
+    let entries = Number.POSITIVE_INFINITY;
+    const deadline = Date.now() + 5_000;
+    while (entries > 1 && Date.now() < deadline) {
+      entries = (await store.load('compact')).updates.length;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(entries).toBe(1);
+    expect(await storedText(store, 'compact')).toBe(expected);
+    await relay.close();
+  });
+
+  it('does not forward updates it failed to store, and gets them again after reconnect', async () => {
+    const inner = new MemoryDocStore();
+    const flaky = new FlakyAppendStore(inner);
+    const relay = await startRelay({ store: flaky });
+    const writer = stockClient(relay.syncUrl, 'flaky');
+    const watcher = stockClient(relay.syncUrl, 'flaky');
+    await Promise.all([synced(writer), synced(watcher)]);
+    flaky.failing = true;
+    const closing = new Promise<number>((resolve) =>
+      writer.provider.once('connection-close', (event: { code: number } | null) => resolve(event?.code ?? 0)),
+    );
+    writer.text.insert(0, 'must not be lost');
+    expect(await closing).toBe(CloseCode.StorageUnavailable.code);
+    expect(watcher.text.toString()).toBe('');
+    flaky.failing = false;
+    await waitFor(() => watcher.text.toString() === 'must not be lost', 'resent after reconnect', 10_000);
+    expect(await storedText(inner, 'flaky')).toBe('must not be lost');
+    writer.destroy();
+    watcher.destroy();
+    await relay.close();
+  });
+});
+
+describe('process lifecycle', () => {
+  const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+  function startProcess(port = 0) {
+    const child = spawn(process.execPath, [main], {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MESHPAD_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const listening = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 10_000);
+      child.stdout.on('data', () => {
+        const match = /running at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, listening, exited, output: () => output };
+  }
+
+  it('on SIGTERM stores everything, closes sockets with 1001 and exits 0; nothing is lost', async () => {
+    const first = startProcess();
+    const port = await first.listening;
+    const url = `ws://127.0.0.1:${port}/yjs`;
+    const writer = stockClient(url, 'term');
+    const watcher = stockClient(url, 'term');
+    await Promise.all([synced(writer), synced(watcher)]);
+    const watcherClosed = new Promise<number>((resolve) =>
+      watcher.provider.once('connection-close', (event: { code: number } | null) => resolve(event?.code ?? 0)),
+    );
+    for (let i = 0; i < 1_000; i++) writer.text.insert(writer.text.length, 'z');
+    // The watcher has them only once the relay stored them; neither client may resend them later.
+    await waitFor(() => watcher.text.length === 1_000, 'watcher received every update');
+    writer.provider.shouldConnect = false;
+    watcher.provider.shouldConnect = false;
+    first.child.kill('SIGTERM');
+    expect(await watcherClosed).toBe(CloseCode.GoingAway.code);
+    expect(await first.exited).toBe(0);
+    writer.destroy();
+    watcher.destroy();
+
+    const second = startProcess();
+    const port2 = await second.listening;
+    const reader = stockClient(`ws://127.0.0.1:${port2}/yjs`, 'term');
+    await synced(reader);
+    expect(reader.text.toString()).toBe('z'.repeat(1_000));
+    reader.destroy();
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toContain('stopped cleanly');
+  });
+
+  it('prints every option with its environment variable and default on --help', async () => {
+    const child = spawn(process.execPath, [main, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    for (const text of [
+      '--port',
+      'PORT',
+      '4321',
+      '--host',
+      'HOST',
+      '127.0.0.1',
+      '--data-dir',
+      'MESHPAD_DATA_DIR',
+      '--log-level',
+    ]) {
+      expect(out).toContain(text);
+    }
+  });
+
+  it('names the option and the fix for a bad value', async () => {
+    const child = spawn(process.execPath, [main, '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(1);
+    expect(err).toContain('--port (PORT) must be an integer');
+    expect(err).toContain('--help');
+  });
+});

@@ -1,0 +1,124 @@
+import {
+  encodeAwarenessMessage,
+  encodeAwarenessUpdate,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+} from '@meshpad/protocol';
+import * as Y from 'yjs';
+import { AwarenessRegistry } from './awareness-registry.js';
+import type { Connection } from './connection.js';
+
+/** An accepted update waiting for the end of the turn to be stored and forwarded. */
+export interface PendingUpdate {
+  readonly from: Connection;
+  readonly update: Uint8Array;
+}
+
+const EMPTY_STATE_VECTOR_LENGTH = 1;
+// Merging the in-memory parts now and then keeps sync answers cheap without merging on every update.
+const MAX_UNMERGED_PARTS = 64;
+
+/**
+ * One document's live state on the relay: its connections, awareness, and the document as encoded
+ * Yjs updates (merged lazily), never as a Y.Doc.
+ */
+export class Room {
+  readonly connections = new Set<Connection>();
+  readonly awareness = new AwarenessRegistry();
+  /** Connections that joined or are joining; the room is unloaded when it drops to zero. */
+  refs = 0;
+  /** Updates stored since the room was loaded, plus what was stored before, for compaction decisions. */
+  logEntries = 0;
+  ready: Promise<void> = Promise.resolve();
+  private pending: PendingUpdate[] = [];
+  private parts: Uint8Array[] = [];
+  private stateVectorCache: Uint8Array | undefined;
+
+  constructor(readonly name: string) {}
+
+  /** Sets the state read from storage. */
+  load(updates: readonly Uint8Array[]): void {
+    this.parts = updates.length > 0 ? [Y.mergeUpdates([...updates])] : [];
+    this.logEntries = updates.length;
+    this.stateVectorCache = undefined;
+  }
+
+  /** The whole document as one update. */
+  state(): Uint8Array {
+    if (this.parts.length !== 1) {
+      this.parts = [Y.mergeUpdates(this.parts)];
+    }
+    return this.parts[0]!;
+  }
+
+  stateVector(): Uint8Array {
+    this.stateVectorCache ??= Y.encodeStateVectorFromUpdate(this.state());
+    return this.stateVectorCache;
+  }
+
+  /** Adds a connection once the room is loaded: sends sync step 1 and the current awareness. */
+  join(conn: Connection): void {
+    this.connections.add(conn);
+    conn.send(encodeSyncStep1(this.stateVector()));
+    if (this.awareness.size > 0) {
+      conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness.entries())));
+    }
+  }
+
+  /** Removes a connection and tells the others that its awareness states are gone. */
+  leave(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    const removals = this.awareness.removeOwner(conn);
+    if (removals.length > 0) this.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(removals)));
+  }
+
+  /** The sync step 2 that brings a client with `stateVector` up to date. */
+  syncStep2(stateVector: Uint8Array): Uint8Array {
+    const state = this.state();
+    const diff = stateVector.length === EMPTY_STATE_VECTOR_LENGTH ? state : Y.diffUpdate(state, stateVector);
+    return encodeSyncStep2(diff);
+  }
+
+  enqueue(update: PendingUpdate): void {
+    this.pending.push(update);
+  }
+
+  takePending(): PendingUpdate[] {
+    const pending = this.pending;
+    this.pending = [];
+    return pending;
+  }
+
+  /**
+   * Adds stored updates to the state and forwards them: one merged update per connection, leaving
+   * out what that connection sent itself.
+   */
+  deliver(batch: readonly PendingUpdate[]): void {
+    if (batch.length === 0) return;
+    const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update));
+    this.parts.push(merged);
+    if (this.parts.length > MAX_UNMERGED_PARTS) this.parts = [Y.mergeUpdates(this.parts)];
+    this.stateVectorCache = undefined;
+    this.logEntries += batch.length;
+    if (this.connections.size === 0) return;
+
+    const senders = new Set(batch.map((p) => p.from));
+    const frameForAll = encodeSyncUpdate(merged);
+    for (const conn of this.connections) {
+      if (!senders.has(conn)) {
+        conn.send(frameForAll);
+        continue;
+      }
+      const others = batch.filter((p) => p.from !== conn).map((p) => p.update);
+      if (others.length > 0) conn.send(encodeSyncUpdate(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
+    }
+  }
+
+  /** Sends a frame to every connection except `except`. */
+  broadcast(frame: Uint8Array, except?: Connection): void {
+    for (const conn of this.connections) {
+      if (conn !== except) conn.send(frame);
+    }
+  }
+}

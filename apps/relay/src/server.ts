@@ -1,0 +1,32 @@
+import type { DocStore } from '@meshpad/storage';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { RelayConfig } from './config.js';
+import healthPlugin from './plugins/health.js';
+import syncPlugin from './plugins/sync.js';
+import webAppPlugin from './plugins/web-app.js';
+
+export interface RelayOptions {
+  readonly config: RelayConfig;
+  /** Where documents are kept; the relay closes it when it closes. */
+  readonly store: DocStore;
+  /** Log destination; defaults to stdout. */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+/** Builds the relay (not yet listening): sync endpoint, health check and the web app. */
+export async function createRelay({ config, store, logStream }: RelayOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) },
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    forceCloseConnections: true,
+  });
+  await app.register(syncPlugin, {
+    store,
+    maxMessageBytes: config.maxMessageBytes,
+    compactAfterUpdates: config.compactAfterUpdates,
+    compactionDelayMs: config.compactionDelayMs,
+  });
+  await app.register(healthPlugin, { store });
+  await app.register(webAppPlugin, { webDir: config.webDir });
+  return app;
+}

@@ -1,0 +1,123 @@
+import { PassThrough } from 'node:stream';
+import type { DocStore } from '@meshpad/storage';
+import { MemoryDocStore } from '@meshpad/storage';
+import type { FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { parseConfig } from '../src/config.js';
+import { createRelay } from '../src/server.js';
+
+export interface TestRelay {
+  readonly app: FastifyInstance;
+  readonly store: DocStore;
+  /** `ws://127.0.0.1:<port>/yjs`, the serverUrl stock providers take. */
+  readonly syncUrl: string;
+  readonly port: number;
+  /** Every JSON log line written so far. */
+  readonly logs: () => Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** Starts a real relay on a random loopback port. */
+export async function startRelay(options: { store?: DocStore; env?: Record<string, string> } = {}): Promise<TestRelay> {
+  const store = options.store ?? new MemoryDocStore();
+  const config = parseConfig([], { PORT: '0', LOG_LEVEL: 'info', MESHPAD_COMPACTION_DELAY_MS: '50', ...options.env });
+  const lines: Array<Record<string, unknown>> = [];
+  const logStream = new PassThrough();
+  let buffered = '';
+  logStream.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    let newline = buffered.indexOf('\n');
+    while (newline >= 0) {
+      lines.push(JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>);
+      buffered = buffered.slice(newline + 1);
+      newline = buffered.indexOf('\n');
+    }
+  });
+  const app = await createRelay({ config, store, logStream });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return { app, store, port, syncUrl: `ws://127.0.0.1:${port}/yjs`, logs: () => lines, close: () => app.close() };
+}
+
+export interface StockClient {
+  readonly doc: Y.Doc;
+  readonly text: Y.Text;
+  readonly provider: WebsocketProvider;
+  destroy(): void;
+}
+
+/** A stock y-websocket provider, as any Yjs application would create it. */
+export function stockClient(syncUrl: string, room: string, doc = new Y.Doc()): StockClient {
+  const provider = new WebsocketProvider(syncUrl, room, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    // Node has BroadcastChannel: without this, clients in one process would sync around the relay.
+    disableBc: true,
+  });
+  return {
+    doc,
+    text: doc.getText('content'),
+    provider,
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Resolves when the provider has received the relay's whole document. */
+export function synced(client: StockClient): Promise<void> {
+  if (client.provider.synced) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onSync = (isSynced: boolean) => {
+      if (!isSynced) return;
+      client.provider.off('sync', onSync);
+      resolve();
+    };
+    client.provider.on('sync', onSync);
+  });
+}
+
+/** The text the relay holds in memory for `room`, or undefined when the room is not loaded. */
+export function roomText(relay: TestRelay, room: string): string | undefined {
+  const loaded = [...relay.app.rooms.all()].find((r) => r.name === room);
+  if (loaded === undefined) return undefined;
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, loaded.state());
+  return doc.getText('content').toString();
+}
+
+/** Polls `condition` until it holds, failing with `message` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, message: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export interface RawClient {
+  readonly socket: WebSocket;
+  /** Every frame received, from the first one on. */
+  readonly frames: Uint8Array[];
+}
+
+/** A raw WebSocket to the relay, for sending frames no stock client would. */
+export async function rawSocket(url: string): Promise<RawClient> {
+  const socket = new WebSocket(url);
+  const frames: Uint8Array[] = [];
+  // Attached before 'open': the relay's first frames can arrive in the same read as the handshake.
+  socket.on('message', (data: Buffer) => frames.push(new Uint8Array(data)));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return { socket, frames };
+}
+
+/** Resolves with the close code and reason the relay sent. */
+export function closed(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}

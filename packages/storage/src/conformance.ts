@@ -325,6 +325,16 @@ export function runDocStoreConformance(name: string, open: OpenDocStore): void {
     });
 
     describe('ownership of bytes', () => {
+      test('stores exactly the bytes of a view into a larger buffer', async ({ store }) => {
+        const message = bytesOf(9, 9, 1, 2, 3, 9, 4, 5, 9);
+        await store.append([{ docName: 'doc', update: message.subarray(2, 5) }]);
+        const { clock } = await store.load('doc');
+        await store.append([{ docName: 'doc', update: message.subarray(6, 8) }]);
+        expect((await store.load('doc')).updates).toEqual([bytesOf(1, 2, 3), bytesOf(4, 5)]);
+        await store.compact('doc', message.subarray(3, 4), clock);
+        expect((await store.load('doc')).updates).toEqual([bytesOf(2), bytesOf(4, 5)]);
+      });
+
       test('does not alias the buffers it is given or hands out', async ({ store }) => {
         const update = bytesOf(1, 2, 3);
         const snapshot = bytesOf(4, 5, 6);

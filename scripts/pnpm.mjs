@@ -3,7 +3,7 @@
 // so a machine with only Node and npm needs nothing else.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,7 +27,9 @@ export function ensurePnpm() {
       { stdio: 'inherit', cwd: root },
     );
     if (result.status !== 0 || installedVersion() !== version) {
-      throw new Error(`Could not install pnpm ${version} with npm (exit ${result.status}). Check that the npm registry is reachable.`);
+      throw new Error(
+        `Could not install pnpm ${version} with npm (exit ${result.status}). Check that the npm registry is reachable.`,
+      );
     }
   }
   return entry;
@@ -39,7 +41,13 @@ export function pnpm(args, options = {}) {
     stdio: 'inherit',
     cwd: root,
     ...options,
-    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', ...options.env },
+    // turbo runs package scripts through whichever pnpm is on PATH: make it this one.
+    env: {
+      ...process.env,
+      PATH: `${join(toolsDir, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
+      TURBO_TELEMETRY_DISABLED: '1',
+      ...options.env,
+    },
   });
   return result.status ?? 1;
 }

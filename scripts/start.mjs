@@ -13,7 +13,15 @@ function step(name, args) {
 }
 
 step('install', ['install', '--prefer-offline', '--reporter=append-only']);
-step('build', ['exec', 'turbo', 'run', 'build', '--filter=@meshpad/relay...', '--filter=@meshpad/web...', '--output-logs=errors-only']);
+step('build', [
+  'exec',
+  'turbo',
+  'run',
+  'build',
+  '--filter=@meshpad/relay...',
+  '--filter=@meshpad/web...',
+  '--output-logs=errors-only',
+]);
 
 const relay = spawn(process.execPath, [join(root, 'apps/relay/dist/main.js'), ...process.argv.slice(2)], {
   stdio: 'inherit',

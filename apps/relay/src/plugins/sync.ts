@@ -51,7 +51,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   const connections = new Set<Connection>();
   app.decorate('rooms', rooms);
 
-  function handle(room: Room, conn: Connection, message: ClientMessage): void {
+  function handle(room: Room, conn: Connection, message: ClientMessage, frame: Uint8Array): void {
     switch (message.kind) {
       case 'sync-step1':
         conn.send(room.syncStep2(message.stateVector));
@@ -62,7 +62,8 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         return;
       case 'awareness':
         room.awareness.apply(message.entries, conn);
-        room.broadcast(encodeAwarenessMessage(message.update), conn);
+        // The frame was checked whole (no trailing bytes), so it can be forwarded as received.
+        room.broadcast(frame, conn);
         return;
       case 'query-awareness':
         conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));
@@ -80,7 +81,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       return;
     }
     try {
-      handle(room, conn, decoded.value);
+      handle(room, conn, decoded.value, frame);
     } catch (cause) {
       conn.log.error({ err: cause }, 'unexpected fault handling a message');
       conn.close(CloseCode.InternalError);
@@ -106,8 +107,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   app.get(`${SYNC_PATH}/*`, { websocket: true }, (socket: WebSocket, request) => {
     const rawPath = (request.raw.url ?? '').split('?')[0]!.slice(SYNC_PATH.length + 1);
     const roomName = parseRoomName(rawPath);
-    const log = request.log.child({ room: roomName.ok ? roomName.value : rawPath });
-    const conn = new Connection(socket, log.child({ conn: request.id }));
+    const conn = new Connection(socket, app.log.child({ room: roomName.ok ? roomName.value : rawPath, conn: request.id }));
     if (!roomName.ok) {
       conn.close(CloseCode.InvalidRoomName, `closing connection: ${roomName.error}`);
       return;

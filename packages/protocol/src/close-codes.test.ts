@@ -4,12 +4,19 @@ import { CloseCode, closeCodeName } from './close-codes.js';
 
 describe('close codes', () => {
   it('are unique and each is documented in ERRORS.md', () => {
-    const errorsDoc = readFileSync(new URL('../ERRORS.md', import.meta.url), 'utf8');
+    const rows = readFileSync(new URL('../ERRORS.md', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+    const documented = new Map(rows.map((cells) => [cells[2], cells]));
     const numbers = new Set<number>();
     for (const [name, { code, reason }] of Object.entries(CloseCode)) {
       expect(numbers.has(code), `${name} reuses ${code}`).toBe(false);
       numbers.add(code);
-      expect(errorsDoc, `${name} (${code}) missing from ERRORS.md`).toContain(`| ${code} | \`${name}\` | ${reason} |`);
+      const row = documented.get(`\`${name}\``);
+      expect(row, `${name} (${code}) missing from ERRORS.md`).toBeDefined();
+      expect(row?.slice(1, 4)).toEqual([String(code), `\`${name}\``, reason]);
+      expect(row?.[4]?.length, `${name} needs an explanation`).toBeGreaterThan(20);
       expect(closeCodeName(code)).toBe(name);
       // A close frame's reason may hold at most 123 bytes.
       expect(new TextEncoder().encode(reason).length).toBeLessThanOrEqual(123);

@@ -27,6 +27,10 @@ export const CloseCode = {
   InvalidAwareness: { code: 4403, reason: 'Invalid awareness update' },
   /** The room name in the URL is empty, too long, or not valid UTF-8 percent-encoding. */
   InvalidRoomName: { code: 4404, reason: 'Invalid room name' },
+  /** A signaling connection subscribed to more topics than allowed. */
+  TooManyTopics: { code: 4413, reason: 'Too many topics' },
+  /** A connection sent messages faster than allowed for longer than the burst allowance. */
+  RateLimited: { code: 4429, reason: 'Too many messages' },
   /** The document could not be read from or written to storage; reconnect later. */
   StorageUnavailable: { code: 4503, reason: 'Storage unavailable' },
 } as const satisfies Record<string, CloseCodeInfo>;

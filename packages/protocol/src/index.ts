@@ -7,7 +7,17 @@
 export { type AwarenessEntry, decodeAwarenessUpdate, encodeAwarenessUpdate, isRemoval } from './awareness-update.js';
 export { type ClientMessage, decodeClientMessage, type MessageError } from './client-message.js';
 export { CloseCode, type CloseCodeInfo, type CloseCodeName, closeCodeName } from './close-codes.js';
-export { DEFAULT_MAX_MESSAGE_BYTES, MAX_ROOM_NAME_LENGTH, SYNC_PATH } from './limits.js';
+export {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  MAX_ROOM_NAME_LENGTH,
+  MAX_SIGNALING_MESSAGE_BYTES,
+  MAX_SIGNALING_TOPIC_LENGTH,
+  MAX_SIGNALING_TOPICS,
+  SIGNALING_PATH,
+  SIGNALING_PING_INTERVAL_MS,
+  SIGNALING_RATE,
+  SYNC_PATH,
+} from './limits.js';
 export { MessageType, SyncMessageType } from './message-type.js';
 export { err, ok, type Result } from './result.js';
 export { parseRoomName } from './room-name.js';
@@ -18,4 +28,5 @@ export {
   encodeSyncStep2,
   encodeSyncUpdate,
 } from './server-message.js';
+export { decodeSignalingMessage, type SignalingMessage } from './signaling-message.js';
 export { checkStateVector, checkUpdate } from './yjs-payload.js';

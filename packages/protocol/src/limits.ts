@@ -6,3 +6,21 @@ export const MAX_ROOM_NAME_LENGTH = 512;
 
 /** Path prefix of the y-websocket compatible endpoint: clients use `ws://host:port/yjs` as serverUrl. */
 export const SYNC_PATH = '/yjs';
+
+/** Path of the y-webrtc compatible signaling endpoint: clients use `ws://host:port/signal`. */
+export const SIGNALING_PATH = '/signal';
+
+/** Largest signaling message, in bytes (SDP offers with many candidates stay far below). */
+export const MAX_SIGNALING_MESSAGE_BYTES = 64 * 1024;
+
+/** Longest signaling topic (a y-webrtc room name). */
+export const MAX_SIGNALING_TOPIC_LENGTH = 512;
+
+/** Topics one signaling connection may subscribe to at once. */
+export const MAX_SIGNALING_TOPICS = 100;
+
+/** Sustained signaling messages per second per connection, and the burst allowed above it. */
+export const SIGNALING_RATE = { perSecond: 50, burst: 200 } as const;
+
+/** Interval of WebSocket pings on signaling connections; a peer that misses one is dropped. */
+export const SIGNALING_PING_INTERVAL_MS = 30_000;

@@ -1,0 +1,281 @@
+import * as Y from 'yjs';
+import { ClockDriftError, CrdtDecodeError } from './errors.js';
+import { assertReplicaId, type ReplicaId } from './replica-id.js';
+
+/** How a binding encodes, decodes and joins one CRDT type. */
+export interface CrdtCodec<S, C> {
+  create(): S;
+  encode(state: S): Uint8Array;
+  /** Throws `CrdtDecodeError` on malformed bytes. */
+  decode(bytes: Uint8Array): S;
+  /** Join `source` into `target`; may throw `ClockDriftError` before changing anything. */
+  merge(target: S, source: S): C | null;
+  /** The net effect of two successive changes. */
+  combine(first: C, second: C): C | null;
+}
+
+/** What a binding reports to its observers. */
+export type BindingEvent<C> =
+  | {
+      readonly type: 'change';
+      readonly change: C;
+      /** True when the change came from this binding's own operation. */
+      readonly local: boolean;
+    }
+  | {
+      /**
+       * Data under `replica`'s slot could not be used: undecodable bytes (ignored for good) or
+       * timestamps beyond the drift bound (retried on every later change, and kept in the document).
+       */
+      readonly type: 'rejected';
+      readonly replica: ReplicaId;
+      readonly error: CrdtDecodeError | ClockDriftError;
+    };
+
+/** Listener of {@link BindingEvent}s. */
+export type BindingListener<C> = (event: BindingEvent<C>) => void;
+
+/** When a binding rewrites its slot (see README, "Yjs mapping"). */
+export interface CompactionOptions {
+  /** Snapshot again once the slot's deltas exceed `logFactor × snapshot + minBytes` bytes. Default 1. */
+  readonly logFactor?: number;
+  /** Also once other slots hold `foreignFactor × snapshot + minBytes` bytes already merged here. Default 4. */
+  readonly foreignFactor?: number;
+  /** Default 1024. */
+  readonly minBytes?: number;
+}
+
+/** Options shared by all bindings. */
+export interface BindingOptions {
+  /**
+   * This binding's replica id and slot key. Must not be used by any other live binding on the same
+   * data; defaults to the document's `clientID` in base 36.
+   */
+  readonly replica?: ReplicaId;
+  readonly compaction?: CompactionOptions;
+}
+
+/** The replica id a binding on `root` will use. */
+export function bindingReplica(root: Y.Map<unknown>, options: BindingOptions): ReplicaId {
+  const doc = root.doc;
+  if (doc === null) throw new TypeError('A CRDT binding needs a Y.Map that is part of a Y.Doc');
+  const replica = options.replica ?? doc.clientID.toString(36);
+  assertReplicaId(replica);
+  return replica;
+}
+
+/**
+ * Keeps a CRDT state in a Y.Map and in memory, in step. Each replica owns one slot, the Y.Array under
+ * its replica id, and only appends encoded deltas to it or replaces it with a new array holding its
+ * full state (a checkpoint). Every blob any replica writes is joined into the local state, so the
+ * CRDT's own merge decides conflicts and Yjs never overwrites one replica's write with another's.
+ * A checkpoint also deletes the blobs of other slots that are already merged: they are in the
+ * snapshot written by the same transaction, so no concurrent deletion can remove the only copy.
+ */
+export abstract class YCrdtBinding<S, C> {
+  readonly replica: ReplicaId;
+  readonly root: Y.Map<unknown>;
+  readonly doc: Y.Doc;
+  protected readonly state: S;
+  private readonly codec: CrdtCodec<S, C>;
+  private readonly limits: Required<CompactionOptions>;
+  private readonly listeners = new Set<BindingListener<C>>();
+  private readonly absorbed = new WeakSet<Uint8Array>();
+  private readonly invalid = new WeakSet<Uint8Array>();
+  private readonly deferred = new Map<Uint8Array, ReplicaId>();
+  private readonly handler: (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction) => void;
+  private ownSlot: Y.Array<Uint8Array> | undefined;
+  private snapshotBytes = 0;
+  private logBytes = 0;
+  private foreignBytes = 0;
+  private foreignStale = false;
+  private destroyed = false;
+
+  protected constructor(root: Y.Map<unknown>, codec: CrdtCodec<S, C>, options: BindingOptions) {
+    this.replica = bindingReplica(root, options);
+    this.root = root;
+    this.doc = root.doc as Y.Doc;
+    this.codec = codec;
+    this.limits = { logFactor: 1, foreignFactor: 4, minBytes: 1024, ...options.compaction };
+    this.state = codec.create();
+    const own = root.get(this.replica);
+    if (own instanceof Y.Array) {
+      this.ownSlot = own;
+      for (const blob of own.toArray()) if (blob instanceof Uint8Array) this.logBytes += blob.length;
+    }
+    root.forEach((value, key) => {
+      this.absorbSlot(key, value, []);
+    });
+    this.foreignBytes = this.measureForeign();
+    this.handler = (events, transaction) => this.onTransaction(events, transaction);
+    root.observeDeep(this.handler);
+  }
+
+  /** Call `listener` on every change (local or remote) and every rejected blob. */
+  observe(listener: BindingListener<C>): void {
+    this.listeners.add(listener);
+  }
+
+  /** Stop calling `listener`. */
+  unobserve(listener: BindingListener<C>): void {
+    this.listeners.delete(listener);
+  }
+
+  /** Stop following the Y.Map. The data stays in the document. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.root.unobserveDeep(this.handler);
+    this.listeners.clear();
+  }
+
+  /** Try again to merge blobs refused for clock drift, e.g. after waiting for the clock to catch up. */
+  retry(): void {
+    const changes: C[] = [];
+    this.retryDeferred(changes);
+    this.emitChanges(changes, false);
+  }
+
+  /** Write a delta produced by a local operation (already applied to `state`) to the own slot. */
+  protected commit(delta: S, change: C | null): void {
+    if (this.destroyed) throw new Error(`The binding of replica ${this.replica} was destroyed`);
+    this.doc.transact(() => {
+      const { logFactor, foreignFactor, minBytes } = this.limits;
+      if (this.foreignStale) {
+        this.foreignBytes = this.measureForeign();
+        this.foreignStale = false;
+      }
+      if (
+        this.ownSlot === undefined ||
+        this.root.get(this.replica) !== this.ownSlot ||
+        this.logBytes > logFactor * this.snapshotBytes + minBytes ||
+        this.foreignBytes > foreignFactor * this.snapshotBytes + minBytes
+      ) {
+        this.checkpoint();
+        return;
+      }
+      const blob = this.codec.encode(delta);
+      this.ownSlot.push([blob]);
+      this.logBytes += blob.length;
+    }, this);
+    if (change !== null) this.emit({ type: 'change', change, local: true });
+    if (this.deferred.size > 0) this.retry();
+  }
+
+  private checkpoint(): void {
+    const snapshot = this.codec.encode(this.state);
+    const slot = new Y.Array<Uint8Array>();
+    slot.insert(0, [snapshot]);
+    this.root.forEach((value, key) => {
+      if (key === this.replica || !(value instanceof Y.Array)) return;
+      const blobs = value.toArray();
+      // Delete runs of merged blobs from the end, so that earlier indexes stay valid.
+      let end = blobs.length;
+      for (let i = blobs.length - 1; i >= -1; i--) {
+        const blob = blobs[i];
+        if (i >= 0 && blob instanceof Uint8Array && this.absorbed.has(blob)) continue;
+        if (end > i + 1) value.delete(i + 1, end - i - 1);
+        end = i;
+      }
+    });
+    this.root.set(this.replica, slot);
+    this.ownSlot = slot;
+    this.snapshotBytes = snapshot.length;
+    this.logBytes = 0;
+    this.foreignBytes = 0;
+  }
+
+  private onTransaction(events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction): void {
+    if (transaction.origin === this) return;
+    const changes: C[] = [];
+    this.retryDeferred(changes);
+    for (const event of events) {
+      if (event.target === this.root) {
+        for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
+          const value = this.root.get(key);
+          if (key === this.replica && value !== this.ownSlot) this.ownSlot = undefined;
+          if (value !== undefined) this.absorbSlot(key, value, changes);
+        }
+      } else if (event.target instanceof Y.Array && event.target.parent === this.root) {
+        const key = String(event.path[0]);
+        for (const part of event.changes.delta) {
+          for (const blob of (part.insert as unknown[] | undefined) ?? []) this.absorbBlob(key, blob, changes);
+        }
+      }
+    }
+    this.foreignStale = true;
+    this.emitChanges(changes, false);
+  }
+
+  private absorbSlot(key: ReplicaId, value: unknown, changes: C[]): void {
+    if (!(value instanceof Y.Array)) {
+      this.reject(key, new CrdtDecodeError(`Slot ${key} holds ${typeof value}, not a Y.Array`));
+      return;
+    }
+    for (const blob of value.toArray()) this.absorbBlob(key, blob, changes);
+  }
+
+  private absorbBlob(key: ReplicaId, blob: unknown, changes: C[]): void {
+    if (!(blob instanceof Uint8Array)) {
+      this.reject(key, new CrdtDecodeError(`Slot ${key} holds ${typeof blob}, not a Uint8Array`));
+      return;
+    }
+    if (this.absorbed.has(blob) || this.invalid.has(blob) || this.deferred.has(blob)) return;
+    let source: S;
+    try {
+      source = this.codec.decode(blob);
+    } catch (error) {
+      if (!(error instanceof CrdtDecodeError)) throw error;
+      this.invalid.add(blob);
+      this.reject(key, error);
+      return;
+    }
+    this.mergeBlob(key, blob, source, changes);
+  }
+
+  private mergeBlob(key: ReplicaId, blob: Uint8Array, source: S, changes: C[]): boolean {
+    try {
+      const change = this.codec.merge(this.state, source);
+      if (change !== null) changes.push(change);
+    } catch (error) {
+      if (!(error instanceof ClockDriftError)) throw error;
+      if (!this.deferred.has(blob)) {
+        this.deferred.set(blob, key);
+        this.reject(key, error);
+      }
+      return false;
+    }
+    this.deferred.delete(blob);
+    this.absorbed.add(blob);
+    if (key !== this.replica) this.foreignBytes += blob.length;
+    return true;
+  }
+
+  private retryDeferred(changes: C[]): void {
+    for (const [blob, key] of [...this.deferred]) this.mergeBlob(key, blob, this.codec.decode(blob), changes);
+  }
+
+  private measureForeign(): number {
+    let bytes = 0;
+    this.root.forEach((value, key) => {
+      if (key === this.replica || !(value instanceof Y.Array)) return;
+      for (const blob of value.toArray())
+        if (blob instanceof Uint8Array && this.absorbed.has(blob)) bytes += blob.length;
+    });
+    return bytes;
+  }
+
+  private reject(replica: ReplicaId, error: CrdtDecodeError | ClockDriftError): void {
+    this.emit({ type: 'rejected', replica, error });
+  }
+
+  private emitChanges(changes: C[], local: boolean): void {
+    let net: C | null = null;
+    for (const change of changes) net = net === null ? change : this.codec.combine(net, change);
+    if (net !== null) this.emit({ type: 'change', change: net, local });
+  }
+
+  private emit(event: BindingEvent<C>): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}

@@ -1,0 +1,79 @@
+import type * as Y from 'yjs';
+import type { HybridLogicalClock } from './hlc.js';
+import type { Json } from './json-value.js';
+import {
+  combineLwwMapChanges,
+  createLwwMap,
+  decodeLwwMap,
+  encodeLwwMap,
+  type LwwMap,
+  type LwwMapChange,
+  type LwwMapUpdate,
+  lwwMapDelete,
+  lwwMapEntries,
+  lwwMapGet,
+  lwwMapHas,
+  lwwMapSet,
+  lwwMapSize,
+  mergeLwwMap,
+} from './lww-map.js';
+import { type CrdtCodec, YCrdtBinding } from './y-binding.js';
+import { bindingClock, type LwwBindingOptions } from './y-lww-register.js';
+
+/** A last-writer-wins map stored in a Y.Map (see README, "Yjs mapping"). */
+export class YLwwMap extends YCrdtBinding<LwwMap, LwwMapChange> {
+  /** The clock stamping this replica's writes. */
+  readonly clock: HybridLogicalClock;
+
+  constructor(root: Y.Map<unknown>, options: LwwBindingOptions = {}) {
+    const clock = bindingClock(root, options);
+    const codec: CrdtCodec<LwwMap, LwwMapChange> = {
+      create: createLwwMap,
+      encode: encodeLwwMap,
+      decode: decodeLwwMap,
+      merge: (target, source) => mergeLwwMap(target, source, clock),
+      combine: combineLwwMapChanges,
+    };
+    super(root, codec, { ...options, replica: options.replica ?? clock.replica });
+    this.clock = clock;
+  }
+
+  /** The current state; read-only. */
+  get current(): LwwMap {
+    return this.state;
+  }
+
+  /** Number of present keys. */
+  get size(): number {
+    return lwwMapSize(this.state);
+  }
+
+  /** The value at `key`, or `undefined`. */
+  get(key: string): Json | undefined {
+    return lwwMapGet(this.state, key);
+  }
+
+  /** Whether `key` holds a value. */
+  has(key: string): boolean {
+    return lwwMapHas(this.state, key);
+  }
+
+  /** Present keys and values, ordered by key. */
+  entries(): Array<[string, Json]> {
+    return lwwMapEntries(this.state);
+  }
+
+  /** Set `key` to `value`. */
+  set(key: string, value: Json): void {
+    this.apply(lwwMapSet(this.state, key, value, this.clock));
+  }
+
+  /** Remove `key`. */
+  delete(key: string): void {
+    this.apply(lwwMapDelete(this.state, key, this.clock));
+  }
+
+  private apply({ delta, change }: LwwMapUpdate): void {
+    this.commit(delta, change);
+  }
+}

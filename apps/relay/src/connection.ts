@@ -22,6 +22,11 @@ export class Connection {
     if (this.isOpen) this.socket.send(frame);
   }
 
+  /** Sends a text frame (the signaling protocol is JSON text). */
+  sendText(text: string): void {
+    if (this.isOpen) this.socket.send(text);
+  }
+
   /** Closes with `code`, logging `detail` once (at warn level for client faults, info otherwise). */
   close(code: CloseCodeInfo, detail?: string): void {
     if (this.closed) return;

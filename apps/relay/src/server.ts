@@ -1,7 +1,9 @@
+import websocket from '@fastify/websocket';
 import type { DocStore } from '@meshpad/storage';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { RelayConfig } from './config.js';
 import healthPlugin from './plugins/health.js';
+import signalingPlugin from './plugins/signaling.js';
 import syncPlugin from './plugins/sync.js';
 import webAppPlugin from './plugins/web-app.js';
 
@@ -20,12 +22,22 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     forceCloseConnections: true,
   });
+  await app.register(websocket, {
+    options: { maxPayload: config.maxMessageBytes },
+    // Only stop accepting: each endpoint's own preClose hook closes its connections with a
+    // going-away code (waiting for ws's close callback here would wait for those hooks forever).
+    preClose: function stopAccepting(this: FastifyInstance, done: () => void) {
+      this.websocketServer.close();
+      done();
+    },
+  });
   await app.register(syncPlugin, {
     store,
     maxMessageBytes: config.maxMessageBytes,
     compactAfterUpdates: config.compactAfterUpdates,
     compactionDelayMs: config.compactionDelayMs,
   });
+  await app.register(signalingPlugin);
   await app.register(healthPlugin, { store });
   await app.register(webAppPlugin, { webDir: config.webDir });
   return app;

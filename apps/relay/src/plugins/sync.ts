@@ -1,4 +1,3 @@
-import websocket from '@fastify/websocket';
 import {
   type ClientMessage,
   CloseCode,
@@ -20,6 +19,7 @@ import { UpdateFlusher } from '../update-flusher.js';
 
 export interface SyncPluginOptions {
   readonly store: DocStore;
+  /** Only for the log line when a client exceeds it; @fastify/websocket enforces it. */
   readonly maxMessageBytes: number;
   readonly compactAfterUpdates: number;
   readonly compactionDelayMs: number;
@@ -88,14 +88,10 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     }
   }
 
-  await app.register(websocket, {
-    options: { maxPayload: options.maxMessageBytes },
-    // Store what is pending, then tell every client to come back later, before the server stops.
-    preClose: async function closeConnections(this: FastifyInstance) {
-      for (const conn of connections) conn.close(CloseCode.GoingAway, 'relay shutting down');
-      await flusher.drain();
-      await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
-    },
+  // Tell every client to come back later, then store what is pending, before the server stops.
+  app.addHook('preClose', async () => {
+    for (const conn of connections) conn.close(CloseCode.GoingAway, 'relay shutting down');
+    await flusher.drain();
   });
 
   app.addHook('onClose', async () => {
@@ -107,7 +103,10 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   app.get(`${SYNC_PATH}/*`, { websocket: true }, (socket: WebSocket, request) => {
     const rawPath = (request.raw.url ?? '').split('?')[0]!.slice(SYNC_PATH.length + 1);
     const roomName = parseRoomName(rawPath);
-    const conn = new Connection(socket, app.log.child({ room: roomName.ok ? roomName.value : rawPath, conn: request.id }));
+    const conn = new Connection(
+      socket,
+      app.log.child({ room: roomName.ok ? roomName.value : rawPath, conn: request.id }),
+    );
     if (!roomName.ok) {
       conn.close(CloseCode.InvalidRoomName, `closing connection: ${roomName.error}`);
       return;
@@ -160,4 +159,4 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
 }
 
 /** The y-websocket compatible endpoint at `/yjs/<room>`: sync, awareness, persistence and compaction. */
-export default fp(syncPlugin, { name: 'meshpad-sync', fastify: '5.x' });
+export default fp(syncPlugin, { name: 'meshpad-sync', fastify: '5.x', dependencies: ['@fastify/websocket'] });

@@ -1,0 +1,38 @@
+import { fanoutTopology, runFanout } from '../lib/fanout.mjs';
+
+const RATE = 10;
+
+/** (b) Many small rooms at a moderate rate: latency and the server's CPU cost per delivered update. */
+export default {
+  key: 'b',
+  title: `50 rooms × 4 clients, 1–2 writers × ${RATE} ops/s`,
+  clientProcesses: 2,
+  metrics: [
+    { key: 'p50', label: 'p50 op → all clients of its room', unit: 'ms', better: 'lower' },
+    { key: 'p99', label: 'p99 op → all clients of its room', unit: 'ms', better: 'lower' },
+    { key: 'cpuPerDelivery', label: 'server CPU per delivered update', unit: 'µs', better: 'lower' },
+    { key: 'serverCpu', label: 'server CPU', unit: '% core', better: 'lower' },
+    { key: 'delivered', label: 'delivered updates/s', unit: '/s', better: 'info' },
+  ],
+  async run({ server, pool, quick }) {
+    const topology = fanoutTopology({
+      rooms: 50,
+      clientsPerRoom: 4,
+      writersIn: (room) => (room % 2 === 0 ? 2 : 1),
+      roomPrefix: 'b',
+    });
+    await pool.connect(server.serverUrl, topology.specs);
+    await runFanout(pool, server, topology, { rate: RATE, durationMs: 1000 });
+    const result = await runFanout(pool, server, topology, { rate: RATE, durationMs: quick ? 5_000 : 20_000 });
+    return {
+      values: {
+        p50: result.latencyMs.p50,
+        p99: result.latencyMs.p99,
+        cpuPerDelivery: (result.cpu.server * 1e6) / result.deliveries,
+        serverCpu: (100 * result.cpu.server) / result.cpu.wallSeconds,
+        delivered: result.deliveredPerSecond,
+      },
+      details: result,
+    };
+  },
+};

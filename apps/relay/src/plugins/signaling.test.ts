@@ -1,0 +1,115 @@
+import { CloseCode, MAX_SIGNALING_TOPICS, SIGNALING_RATE } from '@meshpad/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import { closed, rawSocket, startRelay, type TestRelay, waitFor } from '../../test/harness.js';
+
+let relay: TestRelay;
+beforeEach(async () => {
+  relay = await startRelay();
+});
+afterEach(async () => {
+  await relay.close();
+});
+
+interface SignalClient {
+  readonly socket: WebSocket;
+  readonly received: Array<Record<string, unknown>>;
+  send(message: unknown): void;
+}
+
+async function signalClient(): Promise<SignalClient> {
+  const { socket, frames } = await rawSocket(`ws://127.0.0.1:${relay.port}/signal`);
+  return {
+    socket,
+    get received() {
+      return frames.map((frame) => JSON.parse(new TextDecoder().decode(frame)) as Record<string, unknown>);
+    },
+    send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
+  };
+}
+
+const subscribed = (topic: string, count: number) =>
+  waitFor(() => relay.app.signalingTopics.get(topic)?.size === count, `${count} subscribers of ${topic}`);
+
+describe('signaling (y-webrtc compatible)', () => {
+  it('forwards a publish to every subscriber of the topic with the subscriber count', async () => {
+    const [a, b, outsider] = await Promise.all([signalClient(), signalClient(), signalClient()]);
+    a.send({ type: 'subscribe', topics: ['room-1'] });
+    b.send({ type: 'subscribe', topics: ['room-1', 'room-2'] });
+    outsider.send({ type: 'subscribe', topics: ['elsewhere'] });
+    await subscribed('room-1', 2);
+    a.send({ type: 'publish', topic: 'room-1', data: { type: 'announce', from: 'peer-a' } });
+    const expected = { type: 'publish', topic: 'room-1', data: { type: 'announce', from: 'peer-a' }, clients: 2 };
+    await waitFor(() => a.received.length === 1 && b.received.length === 1, 'both subscribers got it');
+    expect(a.received[0]).toEqual(expected);
+    expect(b.received[0]).toEqual(expected);
+    expect(outsider.received).toEqual([]);
+    for (const c of [a, b, outsider]) c.socket.close();
+  });
+
+  it('answers ping with pong, and stops forwarding after unsubscribe or close', async () => {
+    const [a, b] = await Promise.all([signalClient(), signalClient()]);
+    a.send({ type: 'ping' });
+    await waitFor(() => a.received.length === 1, 'pong');
+    expect(a.received[0]).toEqual({ type: 'pong' });
+    a.send({ type: 'subscribe', topics: ['t'] });
+    b.send({ type: 'subscribe', topics: ['t'] });
+    await subscribed('t', 2);
+    b.send({ type: 'unsubscribe', topics: ['t'] });
+    await subscribed('t', 1);
+    a.socket.close();
+    await waitFor(() => !relay.app.signalingTopics.has('t'), 'topic removed once empty');
+    b.socket.close();
+  });
+
+  const badMessages: Array<[string, () => unknown, number]> = [
+    ['non-JSON', () => 'definitely not json', CloseCode.MalformedMessage.code],
+    ['a JSON array', () => '[1,2]', CloseCode.MalformedMessage.code],
+    ['topics of the wrong type', () => ({ type: 'subscribe', topics: 'room' }), CloseCode.MalformedMessage.code],
+    ['a publish without topic', () => ({ type: 'publish', data: {} }), CloseCode.MalformedMessage.code],
+    [
+      'an oversized message',
+      () => ({ type: 'publish', topic: 'x', data: 'y'.repeat(70_000) }),
+      CloseCode.MessageTooBig.code,
+    ],
+    [
+      'too many topics',
+      () => ({ type: 'subscribe', topics: Array.from({ length: MAX_SIGNALING_TOPICS + 1 }, (_, i) => `t${i}`) }),
+      CloseCode.TooManyTopics.code,
+    ],
+  ];
+  for (const [what, message, code] of badMessages) {
+    it(`closes only the sender of ${what} (${code}); the rest keeps working`, async () => {
+      const [good1, good2, bad] = await Promise.all([signalClient(), signalClient(), signalClient()]);
+      good1.send({ type: 'subscribe', topics: ['room'] });
+      good2.send({ type: 'subscribe', topics: ['room'] });
+      bad.send({ type: 'subscribe', topics: ['room'] });
+      await subscribed('room', 3);
+      const closing = closed(bad.socket);
+      bad.send(message());
+      expect((await closing).code).toBe(code);
+      await subscribed('room', 2);
+      good1.send({ type: 'publish', topic: 'room', data: 'hello' });
+      await waitFor(() => good2.received.some((m) => m.data === 'hello' && m.clients === 2), 'good2 got the publish');
+      expect(relay.logs().filter((line) => line.closeCode === code)).toHaveLength(1);
+      good1.socket.close();
+      good2.socket.close();
+    });
+  }
+
+  it('closes a connection that floods messages with 4429', async () => {
+    const flooder = await signalClient();
+    const closing = closed(flooder.socket);
+    for (let i = 0; i < SIGNALING_RATE.burst + 50; i++) flooder.send({ type: 'ping' });
+    expect((await closing).code).toBe(CloseCode.RateLimited.code);
+  });
+
+  it('ignores unknown message types, as y-webrtc’s server does', async () => {
+    const client = await signalClient();
+    client.send({ type: 'from-the-future', x: 1 });
+    client.send({ type: 'ping' });
+    await waitFor(() => client.received.length === 1, 'pong after the unknown message');
+    expect(client.received[0]).toEqual({ type: 'pong' });
+    client.socket.close();
+  });
+});

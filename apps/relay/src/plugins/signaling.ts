@@ -1,0 +1,160 @@
+import {
+  CloseCode,
+  decodeSignalingMessage,
+  MAX_SIGNALING_MESSAGE_BYTES,
+  MAX_SIGNALING_TOPICS,
+  SIGNALING_PATH,
+  SIGNALING_PING_INTERVAL_MS,
+  SIGNALING_RATE,
+  type SignalingMessage,
+} from '@meshpad/protocol';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { RawData, WebSocket } from 'ws';
+import { Connection } from '../connection.js';
+import { RateLimiter } from '../rate-limiter.js';
+
+interface Peer {
+  readonly conn: Connection;
+  readonly socket: WebSocket;
+  readonly topics: Set<string>;
+  readonly limiter: RateLimiter;
+  alive: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Subscribers per topic of the signaling endpoint. */
+    signalingTopics: ReadonlyMap<string, ReadonlySet<unknown>>;
+  }
+}
+
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+function toText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+}
+
+/**
+ * `/signal`: a y-webrtc compatible signaling server (subscribe, unsubscribe, publish to a topic's
+ * subscribers, ping). Unlike y-webrtc's own, bad input closes only that connection, and topics per
+ * connection and message rates are bounded.
+ */
+async function signalingPlugin(app: FastifyInstance): Promise<void> {
+  const topics = new Map<string, Set<Peer>>();
+  const peers = new Set<Peer>();
+  app.decorate('signalingTopics', topics);
+
+  // One timer for all connections: ping each, and drop those that did not answer the last ping.
+  const keepAlive = setInterval(() => {
+    for (const peer of peers) {
+      if (!peer.alive) {
+        peer.conn.log.info('signaling peer missed a ping; dropping it');
+        peer.socket.terminate();
+        continue;
+      }
+      peer.alive = false;
+      peer.socket.ping();
+    }
+  }, SIGNALING_PING_INTERVAL_MS);
+  keepAlive.unref();
+
+  app.addHook('preClose', async () => {
+    clearInterval(keepAlive);
+    for (const peer of peers) peer.conn.close(CloseCode.GoingAway);
+  });
+
+  function unsubscribe(peer: Peer, topic: string): void {
+    peer.topics.delete(topic);
+    const subscribers = topics.get(topic);
+    if (subscribers === undefined) return;
+    subscribers.delete(peer);
+    if (subscribers.size === 0) topics.delete(topic);
+  }
+
+  function handle(peer: Peer, message: SignalingMessage): void {
+    switch (message.type) {
+      case 'subscribe':
+        for (const topic of message.topics) {
+          if (peer.topics.has(topic)) continue;
+          if (peer.topics.size >= MAX_SIGNALING_TOPICS) {
+            peer.conn.close(CloseCode.TooManyTopics, `closing connection: more than ${MAX_SIGNALING_TOPICS} topics`);
+            return;
+          }
+          peer.topics.add(topic);
+          let subscribers = topics.get(topic);
+          if (subscribers === undefined) {
+            subscribers = new Set();
+            topics.set(topic, subscribers);
+          }
+          subscribers.add(peer);
+        }
+        return;
+      case 'unsubscribe':
+        for (const topic of message.topics) unsubscribe(peer, topic);
+        return;
+      case 'publish': {
+        const subscribers = topics.get(message.topic);
+        if (subscribers === undefined) return;
+        const text = JSON.stringify({ ...message.message, clients: subscribers.size });
+        for (const subscriber of subscribers) subscriber.conn.sendText(text);
+        return;
+      }
+      case 'ping':
+        peer.conn.sendText('{"type":"pong"}');
+        return;
+      case 'unknown':
+        peer.conn.log.debug({ messageType: message.name }, 'ignoring unknown signaling message');
+        return;
+    }
+  }
+
+  app.get(SIGNALING_PATH, { websocket: true }, (socket: WebSocket, request) => {
+    const peer: Peer = {
+      conn: new Connection(socket, app.log.child({ signaling: request.id })),
+      socket,
+      topics: new Set(),
+      limiter: new RateLimiter(SIGNALING_RATE.perSecond, SIGNALING_RATE.burst),
+      alive: true,
+    };
+    peers.add(peer);
+    socket.on('pong', () => {
+      peer.alive = true;
+    });
+    socket.on('message', (data: RawData) => {
+      if (!peer.conn.isOpen) return;
+      if (rawLength(data) > MAX_SIGNALING_MESSAGE_BYTES) {
+        peer.conn.close(
+          CloseCode.MessageTooBig,
+          `closing connection: signaling message over ${MAX_SIGNALING_MESSAGE_BYTES} bytes`,
+        );
+        return;
+      }
+      if (!peer.limiter.take()) {
+        peer.conn.close(
+          CloseCode.RateLimited,
+          `closing connection: more than ${SIGNALING_RATE.perSecond} messages/s (burst ${SIGNALING_RATE.burst})`,
+        );
+        return;
+      }
+      const decoded = decodeSignalingMessage(toText(data));
+      if (!decoded.ok) {
+        peer.conn.close(CloseCode[decoded.error.code], `closing connection: ${decoded.error.message}`);
+        return;
+      }
+      handle(peer, decoded.value);
+    });
+    socket.on('error', (error) => peer.conn.log.warn({ err: error }, 'signaling WebSocket error'));
+    socket.on('close', () => {
+      peer.conn.markClosed();
+      peers.delete(peer);
+      for (const topic of [...peer.topics]) unsubscribe(peer, topic);
+    });
+  });
+}
+
+export default fp(signalingPlugin, { name: 'meshpad-signaling', fastify: '5.x' });

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from './rate-limiter.js';
+
+describe('RateLimiter', () => {
+  it('allows a burst, then the sustained rate', () => {
+    const limiter = new RateLimiter(10, 5);
+    const t0 = performance.now();
+    for (let i = 0; i < 5; i++) expect(limiter.take(t0)).toBe(true);
+    expect(limiter.take(t0)).toBe(false);
+    expect(limiter.take(t0 + 100)).toBe(true);
+    expect(limiter.take(t0 + 100)).toBe(false);
+    expect(limiter.take(t0 + 10_000)).toBe(true);
+    for (let i = 0; i < 4; i++) expect(limiter.take(t0 + 10_000)).toBe(true);
+    expect(limiter.take(t0 + 10_000)).toBe(false);
+  });
+});

@@ -1,13 +1,15 @@
 /** A token bucket: allows `perSecond` events on average and bursts of up to `burst`. */
 export class RateLimiter {
   private tokens: number;
-  private last = performance.now();
+  private last: number;
 
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
+    now = performance.now(),
   ) {
     this.tokens = burst;
+    this.last = now;
   }
 
   /** Takes one token; false when the bucket is empty. */

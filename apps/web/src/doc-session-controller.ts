@@ -1,0 +1,74 @@
+import {
+  DocSession,
+  type Identity,
+  type KeyValueStorage,
+  loadIdentity,
+  type Presence,
+  type SessionStatus,
+  saveDisplayName,
+} from '@meshpad/client';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+export interface DocSessionControllerOptions {
+  readonly docId: string;
+  readonly relayUrl: string;
+  readonly storage: KeyValueStorage;
+}
+
+/**
+ * Gives an element a live document: opens a {@link DocSession} when the element connects, re-renders it on every
+ * status and presence change, and destroys the session when the element disconnects.
+ */
+export class DocSessionController implements ReactiveController {
+  session: DocSession | undefined;
+  status: SessionStatus = { connection: 'connecting', synced: false, loaded: false };
+  presence: readonly Presence[] = [];
+  identity: Identity | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: () => DocSessionControllerOptions,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    const { docId, relayUrl, storage } = this.options();
+    const identity = loadIdentity(storage);
+    const session = new DocSession({ docId, relayUrl, user: identity });
+    session.on('status', this.onStatus);
+    session.on('presence', this.onPresence);
+    this.identity = identity;
+    this.session = session;
+    this.status = session.status;
+    this.presence = session.presence;
+    this.host.requestUpdate();
+  }
+
+  hostDisconnected(): void {
+    const session = this.session;
+    if (session === undefined) return;
+    session.off('status', this.onStatus);
+    session.off('presence', this.onPresence);
+    session.destroy();
+    this.session = undefined;
+  }
+
+  /** Remembers a new display name and shows it to everyone in the document. */
+  rename(name: string): void {
+    const identity = saveDisplayName(this.options().storage, name);
+    this.identity = identity;
+    this.session?.setUser(identity);
+    this.host.requestUpdate();
+  }
+
+  private readonly onStatus = (status: SessionStatus): void => {
+    this.status = status;
+    this.host.requestUpdate();
+  };
+
+  private readonly onPresence = (presence: readonly Presence[]): void => {
+    this.presence = presence;
+    this.host.requestUpdate();
+  };
+}

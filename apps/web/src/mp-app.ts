@@ -1,0 +1,56 @@
+import { css, html, LitElement } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { browserStorage } from './browser-storage.js';
+import { LocationController } from './location-controller.js';
+import { parseRoute } from './route.js';
+import './mp-home.js';
+import './mp-not-found.js';
+
+/** The application shell: shows the page for the current address. */
+@customElement('mp-app')
+export class MpApp extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      min-height: 100vh;
+    }
+
+    .loading {
+      margin: 3rem auto;
+      text-align: center;
+      color: var(--mp-muted);
+      font-family: var(--mp-font);
+    }
+  `;
+
+  private readonly location = new LocationController(this);
+  private readonly storage = browserStorage();
+
+  override render() {
+    const route = parseRoute(this.location.pathname);
+    switch (route.page) {
+      case 'home':
+        document.title = 'Meshpad';
+        return html`<mp-home .storage=${this.storage}></mp-home>`;
+      case 'doc':
+        if (customElements.get('mp-doc-page') === undefined) {
+          // The editor (CodeMirror, Yjs) is most of the code: load it only when a document is opened, and render the
+          // page once it is defined, so its controllers see the properties set here from their first connect.
+          void import('./mp-doc-page.js').then(() => this.requestUpdate());
+          return html`<p class="loading" role="status">Loading the editor…</p>`;
+        }
+        // A new element per document, so each gets its own session from connect to disconnect.
+        return keyed(route.docId, html`<mp-doc-page doc-id=${route.docId} .storage=${this.storage}></mp-doc-page>`);
+      case 'not-found':
+        document.title = 'Not found · Meshpad';
+        return html`<mp-not-found .path=${route.path}></mp-not-found>`;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mp-app': MpApp;
+  }
+}

@@ -1,0 +1,169 @@
+import type { KeyValueStorage } from '@meshpad/client';
+import { css, html, LitElement } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { DocSessionController } from './doc-session-controller.js';
+import { displayTitle } from './doc-title.js';
+import { RecentDocsController } from './recent-docs-controller.js';
+import { controlStyles } from './shared-styles.js';
+import './mp-brand.js';
+import './mp-connection-status.js';
+import './mp-copy-link.js';
+import './mp-editor.js';
+import './mp-name-field.js';
+import './mp-presence-list.js';
+import './mp-shortcuts.js';
+
+/** The page of one document: header, editor, and a side panel with the people in it. */
+@customElement('mp-doc-page')
+export class MpDocPage extends LitElement {
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 100vh;
+      }
+
+      header {
+        display: flex;
+        align-items: center;
+        flex-wrap: wrap;
+        gap: 0.5rem 1.25rem;
+        padding: 0.6rem clamp(0.75rem, 3vw, 1.5rem);
+        background: var(--mp-surface);
+        border-bottom: 1px solid var(--mp-border);
+      }
+
+      @media (min-height: 32rem) and (min-width: 40rem) {
+        header {
+          position: sticky;
+          top: 0;
+          z-index: 10;
+        }
+      }
+
+      .title {
+        flex: 1 1 10rem;
+        min-width: 0;
+      }
+
+      h1 {
+        margin: 0;
+        font-size: 1.05rem;
+        font-weight: 600;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+
+      .doc-id {
+        font-family: var(--mp-mono);
+        font-size: 0.75rem;
+        color: var(--mp-muted);
+        overflow-wrap: anywhere;
+      }
+
+      mp-connection-status {
+        flex: 0 1 22rem;
+      }
+
+      .body {
+        flex: 1;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: flex-start;
+        gap: 1.25rem;
+        padding: clamp(0.75rem, 3vw, 1.5rem);
+        width: 100%;
+        max-width: 80rem;
+        margin: 0 auto;
+      }
+
+      main {
+        flex: 999 1 30rem;
+        min-width: 0;
+        background: var(--mp-surface);
+        border: 1px solid var(--mp-border);
+        border-radius: var(--mp-radius);
+        overflow: hidden;
+      }
+
+      mp-editor {
+        min-height: 70vh;
+      }
+
+      aside {
+        flex: 1 1 15rem;
+        display: grid;
+        gap: 1.25rem;
+        padding: 1rem;
+        background: var(--mp-surface);
+        border: 1px solid var(--mp-border);
+        border-radius: var(--mp-radius);
+      }
+    `,
+  ];
+
+  /** Id of the document to open. Fixed for the element's life: the app makes a new element per document. */
+  @property({ attribute: 'doc-id' })
+  docId = '';
+
+  /** Where names and the recent-documents list are remembered. */
+  @property({ attribute: false })
+  storage!: KeyValueStorage;
+
+  @state()
+  private docTitle = '';
+
+  private readonly doc = new DocSessionController(this, () => ({
+    docId: this.docId,
+    relayUrl: location.origin,
+    storage: this.storage,
+  }));
+
+  private readonly recent = new RecentDocsController(
+    this,
+    () => this.storage,
+    () => this.docId,
+  );
+
+  override render() {
+    const { session, status, presence, identity } = this.doc;
+    return html`<header>
+        <mp-brand></mp-brand>
+        <div class="title">
+          <h1>${displayTitle(this.docTitle)}</h1>
+          <div class="doc-id"><span class="visually-hidden">Document id </span>${this.docId}</div>
+        </div>
+        <mp-connection-status .status=${status}></mp-connection-status>
+        <mp-copy-link .url=${location.href}></mp-copy-link>
+      </header>
+      <div class="body">
+        <main>
+          <mp-editor .session=${session} ?loaded=${status.loaded} @title-change=${this.onTitleChange}></mp-editor>
+        </main>
+        <aside aria-label="People and settings">
+          <mp-presence-list .people=${presence}></mp-presence-list>
+          <mp-name-field .name=${identity?.name ?? ''} @name-change=${this.onNameChange}></mp-name-field>
+          <mp-shortcuts></mp-shortcuts>
+        </aside>
+      </div>`;
+  }
+
+  private onTitleChange(event: CustomEvent<{ title: string }>): void {
+    this.docTitle = event.detail.title;
+    document.title = `${displayTitle(this.docTitle)} · Meshpad`;
+    this.recent.setTitle(this.docId, this.docTitle);
+  }
+
+  private onNameChange(event: CustomEvent<{ name: string }>): void {
+    this.doc.rename(event.detail.name);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mp-doc-page': MpDocPage;
+  }
+}

@@ -1,0 +1,160 @@
+import { type KeyValueStorage, newDocId } from '@meshpad/client';
+import { css, html, LitElement } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { displayTitle } from './doc-title.js';
+import { navigate } from './location-controller.js';
+import { RecentDocsController } from './recent-docs-controller.js';
+import { formatTimeAgo } from './relative-time.js';
+import { docPath } from './route.js';
+import { controlStyles } from './shared-styles.js';
+import './mp-brand.js';
+
+/** The home page: start a new document, or reopen one this browser opened before. */
+@customElement('mp-home')
+export class MpHome extends LitElement {
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
+        padding: clamp(1rem, 4vw, 2.5rem);
+      }
+
+      .page {
+        max-width: 44rem;
+        margin: 0 auto;
+      }
+
+      .hero {
+        margin: clamp(1.5rem, 8vh, 5rem) 0 2.5rem;
+      }
+
+      h1 {
+        font-size: clamp(1.75rem, 5vw, 2.5rem);
+        line-height: 1.15;
+        letter-spacing: -0.02em;
+        margin: 0 0 0.75rem;
+      }
+
+      .lead {
+        color: var(--mp-muted);
+        font-size: 1.1rem;
+        margin: 0 0 1.5rem;
+        max-width: 36rem;
+      }
+
+      .new {
+        font-size: 1.05rem;
+        padding: 0.6em 1.2em;
+      }
+
+      h2 {
+        font-size: 1rem;
+        margin: 0 0 0.75rem;
+      }
+
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        border: 1px solid var(--mp-border);
+        border-radius: var(--mp-radius);
+        background: var(--mp-surface);
+      }
+
+      li + li {
+        border-top: 1px solid var(--mp-border);
+      }
+
+      li a {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        justify-content: space-between;
+        gap: 0.25rem 1rem;
+        padding: 0.75rem 1rem;
+        color: var(--mp-text);
+        text-decoration: none;
+      }
+
+      li a:hover .doc-title {
+        text-decoration: underline;
+      }
+
+      .doc-title {
+        font-weight: 600;
+        min-width: 0;
+        overflow-wrap: anywhere;
+      }
+
+      .doc-title.untitled {
+        color: var(--mp-muted);
+        font-weight: 500;
+      }
+
+      time {
+        color: var(--mp-muted);
+        font-size: 0.875rem;
+        white-space: nowrap;
+      }
+
+      .empty {
+        color: var(--mp-muted);
+        padding: 1rem;
+        border: 1px dashed var(--mp-border);
+        border-radius: var(--mp-radius);
+        margin: 0;
+      }
+    `,
+  ];
+
+  /** Where the recent-documents list is remembered. */
+  @property({ attribute: false })
+  storage!: KeyValueStorage;
+
+  private readonly recent = new RecentDocsController(this, () => this.storage);
+
+  override render() {
+    const now = Date.now();
+    return html`<div class="page">
+      <mp-brand></mp-brand>
+      <main>
+        <section class="hero">
+          <h1>Write together, in real time.</h1>
+          <p class="lead">
+            Meshpad documents are markdown you edit with others at the same moment. Start one and share its link:
+            anyone with the link can read and edit it.
+          </p>
+          <button type="button" class="primary new" @click=${this.createDocument}>New document</button>
+        </section>
+        <section aria-labelledby="recent-heading">
+          <h2 id="recent-heading">Recent documents</h2>
+          ${
+            this.recent.docs.length === 0
+              ? html`<p class="empty">Documents you open in this browser will be listed here.</p>`
+              : html`<ul>
+                ${this.recent.docs.map(
+                  (doc) => html`<li>
+                    <a href=${docPath(doc.id)}>
+                      <span class="doc-title ${doc.title === '' ? 'untitled' : ''}">${displayTitle(doc.title)}</span>
+                      <time datetime=${new Date(doc.openedAt).toISOString()}>Opened ${formatTimeAgo(doc.openedAt, now)}</time>
+                    </a>
+                  </li>`,
+                )}
+              </ul>`
+          }
+        </section>
+      </main>
+    </div>`;
+  }
+
+  private createDocument(): void {
+    navigate(docPath(newDocId()));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mp-home': MpHome;
+  }
+}

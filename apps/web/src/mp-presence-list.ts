@@ -1,0 +1,85 @@
+import type { Presence } from '@meshpad/client';
+import { css, html, LitElement } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { controlStyles } from './shared-styles.js';
+
+/** Lists who is in the document: a colour dot and name per person, the local user marked "you". */
+@customElement('mp-presence-list')
+export class MpPresenceList extends LitElement {
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: block;
+      }
+
+      h2 {
+        font-size: 0.8rem;
+        font-weight: 600;
+        text-transform: uppercase;
+        letter-spacing: 0.05em;
+        color: var(--mp-muted);
+        margin: 0 0 0.5rem;
+      }
+
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        display: grid;
+        gap: 0.35rem;
+      }
+
+      li {
+        display: flex;
+        align-items: center;
+        gap: 0.5em;
+        min-width: 0;
+      }
+
+      .dot {
+        flex: none;
+        width: 0.75em;
+        height: 0.75em;
+        border-radius: 50%;
+      }
+
+      .name {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+
+      .you,
+      .editing {
+        flex: none;
+        color: var(--mp-muted);
+        font-size: 0.85em;
+      }
+    `,
+  ];
+
+  @property({ attribute: false })
+  people: readonly Presence[] = [];
+
+  override render() {
+    return html`<h2 id="heading">In this document · ${this.people.length}</h2>
+      <ul aria-labelledby="heading">
+        ${this.people.map(
+          (person) => html`<li data-client-id=${person.clientId} ?data-self=${person.isSelf}>
+            <span class="dot" style=${styleMap({ background: person.colour })} aria-hidden="true"></span>
+            <span class="name">${person.name}</span>
+            ${person.isSelf ? html`<span class="you">(you)</span>` : null}
+            ${person.hasCursor && !person.isSelf ? html`<span class="editing">· in the text</span>` : null}
+          </li>`,
+        )}
+      </ul>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mp-presence-list': MpPresenceList;
+  }
+}

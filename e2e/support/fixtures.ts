@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { type BrowserContext, test as base, expect, type Locator, type Page } from '@playwright/test';
+
+/** One person in the test: their own browser context (own storage, own identity) and page. */
+export interface Person {
+  readonly name: string;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Console errors, page errors and Yjs's duplicate-import warning seen on the page. */
+  readonly problems: string[];
+}
+
+interface Fixtures {
+  /** Opens a new browser context for a person called `name` (their remembered display name). */
+  person: (name: string) => Promise<Person>;
+}
+
+/** A fresh document path, as the app makes them (128 random bits, base64url). */
+export const newDocPath = (): string => `/d/${randomBytes(16).toString('base64url')}`;
+
+/** Base URL of the relay started by global-setup.ts. */
+export const relayUrl = (): string => {
+  const url = process.env.MESHPAD_E2E_URL;
+  if (url === undefined) throw new Error('MESHPAD_E2E_URL is not set: run the tests through playwright.config.ts');
+  return url;
+};
+
+export const test = base.extend<Fixtures>({
+  person: async ({ browser }, use) => {
+    const people: Person[] = [];
+    await use(async (name) => {
+      const context = await browser.newContext({ baseURL: relayUrl() });
+      await context.addInitScript((displayName) => {
+        if (localStorage.getItem('meshpad.display-name') === null) {
+          localStorage.setItem('meshpad.display-name', displayName);
+        }
+      }, name);
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.text().includes('Yjs was already imported')) {
+          problems.push(`console ${message.type()}: ${message.text()}`);
+        }
+      });
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      const person = { name, context, page, problems };
+      people.push(person);
+      return person;
+    });
+    for (const { context } of people) await context.close();
+    for (const { name, problems } of people) expect(problems, `problems in ${name}'s page`).toEqual([]);
+  },
+});
+
+export { expect };
+
+/** The editor's text area (CodeMirror's content element; locators pierce the shadow roots). */
+export const editorContent = (page: Page): Locator => page.locator('.cm-content');
+
+/** Opens `path` and waits until the document has loaded into the editor. */
+export const openDoc = async (page: Page, path: string): Promise<void> => {
+  await page.goto(path);
+  await expect(editorContent(page)).toBeVisible();
+};
+
+/** The editor's text, without the remote cursor widgets CodeMirror draws inside lines. */
+export const editorText = (page: Page): Promise<string> =>
+  editorContent(page).evaluate((content) =>
+    Array.from(content.querySelectorAll(':scope > .cm-line'), (line) => {
+      const copy = line.cloneNode(true) as HTMLElement;
+      for (const widget of copy.querySelectorAll('.cm-ySelectionCaret, .cm-widgetBuffer, .cm-placeholder')) {
+        widget.remove();
+      }
+      return (copy.textContent ?? '').replaceAll('\u2060', '');
+    }).join('\n'),
+  );

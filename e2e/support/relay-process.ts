@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** A built Meshpad relay running in a child process, with its own empty data directory. */
+export interface RelayProcess {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const packageDir = (name: string): string => dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+
+const freePort = async (): Promise<number> => {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no TCP address for a probe server');
+  return address.port;
+};
+
+const waitForHealth = async (url: string, child: ChildProcess, timeoutMs: number): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the relay exited with code ${child.exitCode} while starting`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`the relay at ${url} was not healthy after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/**
+ * Starts `apps/relay/dist/main.js` on a free loopback port, serving `apps/web/dist`, with a fresh temporary data
+ * directory that `stop()` removes. Its output goes to `logFile`.
+ */
+export const startRelay = async (logFile: string): Promise<RelayProcess> => {
+  const main = join(packageDir('@meshpad/relay'), 'dist', 'main.js');
+  const webDir = join(packageDir('@meshpad/web'), 'dist');
+  for (const required of [main, join(webDir, 'index.html')]) {
+    if (!existsSync(required)) {
+      throw new Error(`${required} is missing: build first (pnpm turbo run build --filter=@meshpad/e2e...)`);
+    }
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'meshpad-e2e-'));
+  const port = await freePort();
+  await mkdir(dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      MESHPAD_DATA_DIR: dataDir,
+      MESHPAD_WEB_DIR: webDir,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+    log.end();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHealth(url, child, 15_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+};

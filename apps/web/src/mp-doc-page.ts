@@ -65,7 +65,7 @@ export class MpDocPage extends LitElement {
       }
 
       mp-connection-status {
-        flex: 0 1 22rem;
+        flex: 0 1 auto;
       }
 
       .body {

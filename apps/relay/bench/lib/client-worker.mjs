@@ -231,7 +231,7 @@ const commands = {
    * A fresh client joins `room`: time until `synced`, how much text it had then, and time until its
    * text equals `expected` (null when it never did within the timeout). The client is destroyed.
    */
-  async coldLoad({ serverUrl, room, expected, timeoutMs = 15_000 }) {
+  async coldLoad({ serverUrl, room, expected, timeoutMs = 60_000 }) {
     const startedAt = now();
     const c = new BenchClient({ id: `cold-${startedAt}`, room }, serverUrl);
     try {

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+/**
+ * Meshpad relay vs the y-websocket 1.5.4 reference server, with stock y-websocket clients.
+ * Usage: node bench/run.mjs [--only a,b,...] [--quick] [--profile]   (see bench/README.md)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { killAll } from './lib/children.mjs';
+import { ClientPool } from './lib/client-pool.mjs';
+import { renderTable, tableRows } from './lib/report.mjs';
+import { checkServersBuilt, ServerProcess } from './lib/servers.mjs';
+import a from './scenarios/a-fanout-latency.mjs';
+import b from './scenarios/b-many-rooms.mjs';
+import c from './scenarios/c-ramp.mjs';
+import d from './scenarios/d-ingest-cold-load.mjs';
+import e from './scenarios/e-idle-memory.mjs';
+
+const SCENARIOS = [a, b, c, d, e];
+const SERVER_ORDER = ['meshpad', 'reference'];
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (args.help) {
+  console.log(`node bench/run.mjs [--only a,b,c,d,e] [--quick] [--profile]
+  --only     run only these scenarios (default: all)
+  --quick    short runs for development (numbers are not comparable to a full run)
+  --profile  start the servers with --cpu-prof; profiles go to bench/results/profiles-<timestamp>/`);
+  process.exit(0);
+}
+
+const resultsDir = fileURLToPath(new URL('./results', import.meta.url));
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const only = args.only?.split(',').map((s) => s.trim());
+const selected = SCENARIOS.filter((s) => !only || only.includes(s.key));
+
+/** Runs one scenario against one server kind: fresh server and client processes, all stopped after. */
+async function runOne(scenario, kind) {
+  const cpuProfileDir = args.profile ? join(resultsDir, `profiles-${stamp}`, `${scenario.key}-${kind}`) : undefined;
+  const server = new ServerProcess(kind, { ...scenario.serverOptions?.(kind), cpuProfileDir });
+  const pool = new ClientPool(scenario.clientProcesses ?? 2);
+  const load = loadavg()[0];
+  const started = Date.now();
+  try {
+    await server.start();
+    const result = await scenario.run({ server, pool, quick: args.quick, kind });
+    return { ...result, loadAverageBefore: load, seconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    console.error(`scenario ${scenario.key} on ${server.label} failed:`, error);
+    return { error: error instanceof Error ? error.message : String(error), loadAverageBefore: load };
+  } finally {
+    await pool.close();
+    await server.dispose();
+  }
+}
+
+async function main() {
+  checkServersBuilt();
+  console.log(
+    `relay benchmark: ${selected.map((s) => s.key).join(', ')}${args.quick ? ' (quick)' : ''}; ` +
+      `${cpus().length} cores, load average ${loadavg()[0].toFixed(2)}`,
+  );
+  const results = [];
+  for (const scenario of selected) {
+    const byServer = {};
+    for (const kind of SERVER_ORDER) {
+      process.stdout.write(`(${scenario.key}) ${scenario.title} — ${kind} … `);
+      byServer[kind] = await runOne(scenario, kind);
+      console.log(byServer[kind].error ? 'failed' : `${byServer[kind].seconds.toFixed(0)} s`);
+    }
+    results.push({ scenario, byServer });
+  }
+  const rows = tableRows(results);
+  console.log(`\n${renderTable(rows)}\n`);
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${stamp}.json`);
+  const json = {
+    startedAt: stamp,
+    quick: args.quick,
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version },
+    loadAverageAtEnd: loadavg(),
+    table: rows,
+    scenarios: results.map(({ scenario, byServer }) => ({
+      key: scenario.key,
+      title: scenario.title,
+      metrics: scenario.metrics,
+      results: byServer,
+    })),
+  };
+  writeFileSync(file, `${JSON.stringify(json, (_k, v) => (v === Number.POSITIVE_INFINITY ? 'Infinity' : v), 2)}\n`);
+  console.log(`results written to ${file}`);
+  if (results.some(({ byServer }) => Object.values(byServer).some((r) => r.error))) process.exitCode = 1;
+}
+
+try {
+  await main();
+} finally {
+  killAll();
+}

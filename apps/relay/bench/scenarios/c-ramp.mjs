@@ -1,0 +1,123 @@
+import { fanoutTopology, runFanout } from '../lib/fanout.mjs';
+
+const P99_LIMIT_MS = 250;
+const ROOMS = 20;
+const CLIENTS_PER_ROOM = 10;
+const WRITERS_PER_ROOM = 2;
+const RATES = [5, 10, 20, 40, 60, 80, 110, 150, 200, 260, 340, 440];
+const BISECTIONS = 2;
+const DELIVERIES_PER_OP = CLIENTS_PER_ROOM - 1;
+
+/** Offered delivered updates/s at a per-writer rate. */
+const offered = (rate) => ROOMS * WRITERS_PER_ROOM * rate * DELIVERIES_PER_OP;
+
+function summarize(rate, result) {
+  const wall = result.cpu.wallSeconds;
+  const passed = result.caughtUp && result.opsLost === 0 && result.latencyMs.p99 <= P99_LIMIT_MS;
+  return {
+    ratePerWriter: rate,
+    offeredDeliveredPerSecond: offered(rate),
+    deliveredPerSecond: result.deliveredPerSecond,
+    p50Ms: result.latencyMs.p50,
+    p99Ms: result.latencyMs.p99,
+    opsLost: result.opsLost,
+    caughtUp: result.caughtUp,
+    serverCpuPercent: (100 * result.cpu.server) / wall,
+    clientCpuPercent: (100 * result.cpu.clients) / wall,
+    writerMaxLagMs: result.writerMaxLagMs,
+    opsPerFrame: result.deliveries / Math.max(1, result.updatesApplied),
+    passed,
+  };
+}
+
+/** Names the likelier bottleneck of a failed step from who used the CPU. */
+function bottleneck(step) {
+  if (!step) return 'none reached';
+  const where =
+    step.serverCpuPercent >= 85
+      ? 'server CPU-bound'
+      : step.clientCpuPercent >= 150
+        ? 'client processes CPU-bound'
+        : 'neither process saturated (machine load?)';
+  return `${where}: server ${step.serverCpuPercent.toFixed(0)}% of a core, clients ${step.clientCpuPercent.toFixed(0)}% of 200%`;
+}
+
+/**
+ * (c) A ramp of the aggregate op rate over 20 rooms × 10 clients (2 writers each, every op its own
+ * transaction): the highest delivered updates/s whose p99 (op until all 9 other clients applied it)
+ * stays ≤ 250 ms.
+ */
+export default {
+  key: 'c',
+  title: `ramp: ${ROOMS} rooms × ${CLIENTS_PER_ROOM} clients, ${WRITERS_PER_ROOM} writers each, rising rate`,
+  clientProcesses: 3,
+  metrics: [
+    {
+      key: 'maxDelivered',
+      label: `max delivered updates/s with p99 ≤ ${P99_LIMIT_MS} ms`,
+      unit: '/s',
+      better: 'higher',
+      target: { min: 57_000 },
+    },
+    { key: 'p99AtMax', label: 'p99 at that rate', unit: 'ms', better: 'info' },
+    { key: 'serverCpuAtMax', label: 'server CPU at that rate', unit: '% core', better: 'info' },
+    { key: 'clientCpuAtMax', label: 'client processes CPU at that rate', unit: '% of 200', better: 'info' },
+    { key: 'opsPerFrameAtMax', label: 'ops per update frame a client applied', unit: '', better: 'info' },
+    { key: 'limit', label: 'first failing step', unit: '', better: 'info' },
+  ],
+  async run({ server, pool, quick }) {
+    const topology = fanoutTopology({
+      rooms: ROOMS,
+      clientsPerRoom: CLIENTS_PER_ROOM,
+      writersIn: () => WRITERS_PER_ROOM,
+      roomPrefix: 'c',
+    });
+    await pool.connect(server.serverUrl, topology.specs);
+    const durationMs = quick ? 3_000 : 8_000;
+    await runFanout(pool, server, topology, { rate: RATES[0], durationMs: 1000 });
+    const steps = [];
+    const step = async (rate) => {
+      const s = summarize(rate, await runFanout(pool, server, topology, { rate, durationMs }));
+      steps.push(s);
+      console.log(
+        `  ${server.kind} rate ${rate}/writer: ${Math.round(s.deliveredPerSecond)} delivered/s, p99 ${s.p99Ms.toFixed(1)} ms, ` +
+          `server ${s.serverCpuPercent.toFixed(0)}%, clients ${s.clientCpuPercent.toFixed(0)}%, ` +
+          `${s.opsPerFrame.toFixed(1)} ops/frame${s.passed ? '' : ' — FAIL'}`,
+      );
+      return s;
+    };
+    let pass;
+    let fail;
+    for (const rate of RATES) {
+      const s = await step(rate);
+      if (!s.passed) {
+        fail = s;
+        break;
+      }
+      pass = s;
+    }
+    for (let i = 0; i < BISECTIONS && pass && fail; i++) {
+      const rate = Math.round((pass.ratePerWriter + fail.ratePerWriter) / 2);
+      if (rate === pass.ratePerWriter || rate === fail.ratePerWriter) break;
+      const s = await step(rate);
+      if (s.passed) pass = s;
+      else fail = s;
+    }
+    return {
+      values: {
+        maxDelivered: pass?.deliveredPerSecond ?? 0,
+        p99AtMax: pass?.p99Ms,
+        serverCpuAtMax: pass?.serverCpuPercent,
+        clientCpuAtMax: pass?.clientCpuPercent,
+        opsPerFrameAtMax: pass?.opsPerFrame,
+        limit: fail
+          ? `${Math.round(fail.offeredDeliveredPerSecond)}/s offered, p99 ${fail.p99Ms.toFixed(0)} ms; ${bottleneck(fail)}`
+          : 'no step failed',
+      },
+      details: {
+        steps,
+        topology: { rooms: ROOMS, clientsPerRoom: CLIENTS_PER_ROOM, writersPerRoom: WRITERS_PER_ROOM },
+      },
+    };
+  },
+};

@@ -1,0 +1,62 @@
+import { sleep } from '../lib/clock.mjs';
+import { rssKiB, waitQuiet } from '../lib/proc.mjs';
+
+const ROOMS = 1000;
+const CHUNKS = 10;
+const CHUNK_LENGTH = 10;
+const LEAVE_WAIT_MS = 5_000;
+
+/**
+ * (e) Server RSS with 1,000 rooms of one connected, idle client each (every client wrote 100
+ * characters in 10 transactions), per room above the RSS before any connection; then after all
+ * clients left and a few seconds passed. RSS is what the OS reports: V8 frees its heap lazily.
+ */
+export default {
+  key: 'e',
+  title: `RSS with ${ROOMS.toLocaleString('en-US')} idle rooms of one client, and after they leave`,
+  clientProcesses: 2,
+  // Without YPERSISTENCE the reference never unloads a document (it would lose it).
+  serverOptions: () => ({ persistent: true }),
+  metrics: [
+    { key: 'baselineMiB', label: 'RSS before any connection', unit: 'MiB', better: 'info' },
+    {
+      key: 'perRoomKiB',
+      label: 'RSS per idle room (doc + its connection)',
+      unit: 'KiB',
+      better: 'lower',
+      target: { max: 10 },
+    },
+    { key: 'perEmptyRoomKiB', label: '… of which room + connection before writing', unit: 'KiB', better: 'lower' },
+    { key: 'perDocContentKiB', label: '… of which the 100-char doc content', unit: 'KiB', better: 'lower' },
+    { key: 'afterLeavePerRoomKiB', label: 'RSS per room after all left', unit: 'KiB', better: 'lower' },
+  ],
+  async run({ server, pool, quick }) {
+    const rooms = quick ? 200 : ROOMS;
+    await sleep(1000);
+    await waitQuiet(server.pid);
+    const baseline = rssKiB(server.pid);
+    const specs = Array.from({ length: rooms }, (_, i) => ({ id: `e-${i}`, room: `e-${i}` }));
+    await pool.connect(server.serverUrl, specs, { batch: 50 });
+    await waitQuiet(server.pid);
+    const connected = rssKiB(server.pid);
+    const groups = pool.byProcess(specs.map((s) => s.id));
+    await pool.all('writeText', (p) => ({ ids: groups.get(p), chunks: CHUNKS, chunkLength: CHUNK_LENGTH }));
+    await sleep(1000);
+    await waitQuiet(server.pid);
+    const written = rssKiB(server.pid);
+    await pool.all('disconnect');
+    await sleep(LEAVE_WAIT_MS);
+    await waitQuiet(server.pid);
+    const left = rssKiB(server.pid);
+    return {
+      values: {
+        baselineMiB: baseline / 1024,
+        perRoomKiB: (written - baseline) / rooms,
+        perEmptyRoomKiB: (connected - baseline) / rooms,
+        perDocContentKiB: (written - connected) / rooms,
+        afterLeavePerRoomKiB: (left - baseline) / rooms,
+      },
+      details: { rooms, rssKiB: { baseline, connected, written, left } },
+    };
+  },
+};

@@ -8,6 +8,7 @@ import {
 import * as Y from 'yjs';
 import { AwarenessRegistry } from './awareness-registry.js';
 import type { Connection } from './connection.js';
+import { mergeUpdates, UpdateLog } from './update-merge.js';
 
 /** An accepted update waiting for the end of the turn to be stored and forwarded. */
 export interface PendingUpdate {
@@ -16,8 +17,6 @@ export interface PendingUpdate {
 }
 
 const EMPTY_STATE_VECTOR_LENGTH = 1;
-// Merging the in-memory parts now and then keeps sync answers cheap without merging on every update.
-const MAX_UNMERGED_PARTS = 64;
 
 /**
  * One document's live state on the relay: its connections, awareness, and the document as encoded
@@ -32,24 +31,21 @@ export class Room {
   logEntries = 0;
   ready: Promise<void> = Promise.resolve();
   private pending: PendingUpdate[] = [];
-  private parts: Uint8Array[] = [];
+  private log = new UpdateLog();
   private stateVectorCache: Uint8Array | undefined;
 
   constructor(readonly name: string) {}
 
   /** Sets the state read from storage. */
   load(updates: readonly Uint8Array[]): void {
-    this.parts = updates.length > 0 ? [Y.mergeUpdates([...updates])] : [];
+    this.log = new UpdateLog(updates);
     this.logEntries = updates.length;
     this.stateVectorCache = undefined;
   }
 
   /** The whole document as one update. */
   state(): Uint8Array {
-    if (this.parts.length !== 1) {
-      this.parts = [Y.mergeUpdates(this.parts)];
-    }
-    return this.parts[0]!;
+    return this.log.state();
   }
 
   stateVector(): Uint8Array {
@@ -96,9 +92,8 @@ export class Room {
    */
   deliver(batch: readonly PendingUpdate[]): void {
     if (batch.length === 0) return;
-    const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update));
-    this.parts.push(merged);
-    if (this.parts.length > MAX_UNMERGED_PARTS) this.parts = [Y.mergeUpdates(this.parts)];
+    const merged = mergeUpdates(batch.map((p) => p.update));
+    this.log.add(merged);
     this.stateVectorCache = undefined;
     this.logEntries += batch.length;
     if (this.connections.size === 0) return;
@@ -111,7 +106,7 @@ export class Room {
         continue;
       }
       const others = batch.filter((p) => p.from !== conn).map((p) => p.update);
-      if (others.length > 0) conn.send(encodeSyncUpdate(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
+      if (others.length > 0) conn.send(encodeSyncUpdate(mergeUpdates(others)));
     }
   }
 

@@ -19,13 +19,17 @@ import d from './scenarios/d-ingest-cold-load.mjs';
 import e from './scenarios/e-idle-memory.mjs';
 
 const SCENARIOS = [a, b, c, d, e];
-const SERVER_ORDER = ['meshpad', 'reference'];
 
 const { values: args } = parseArgs({
+  // `pnpm … bench -- --quick` passes the `--` through.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'meshpad-env': { type: 'string', multiple: true, default: [] },
+    servers: { type: 'string', default: 'meshpad,reference' },
+    heap: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -34,25 +38,44 @@ if (args.help) {
   console.log(`node bench/run.mjs [--only a,b,c,d,e] [--quick] [--profile]
   --only     run only these scenarios (default: all)
   --quick    short runs for development (numbers are not comparable to a full run)
-  --profile  start the servers with --cpu-prof; profiles go to bench/results/profiles-<timestamp>/`);
+  --profile  run servers and client processes with --cpu-prof; profiles go to bench/results/profiles-<timestamp>/
+  --heap     (e) also reports the live V8 heap after a forced GC, through the servers' inspector
+  --servers  meshpad,reference (default) or one of them, for development
+  --meshpad-env KEY=VALUE  extra environment for the Meshpad relay, for experiments
+             (e.g. MESHPAD_SQLITE_SYNCHRONOUS=NORMAL); repeatable`);
   process.exit(0);
 }
 
 const resultsDir = fileURLToPath(new URL('./results', import.meta.url));
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const serverKinds = args.servers.split(',').map((s) => s.trim());
 const only = args.only?.split(',').map((s) => s.trim());
 const selected = SCENARIOS.filter((s) => !only || only.includes(s.key));
+const meshpadEnv = Object.fromEntries(
+  args['meshpad-env'].map((pair) => {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--meshpad-env wants KEY=VALUE, got "${pair}"`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }),
+);
 
 /** Runs one scenario against one server kind: fresh server and client processes, all stopped after. */
 async function runOne(scenario, kind) {
   const cpuProfileDir = args.profile ? join(resultsDir, `profiles-${stamp}`, `${scenario.key}-${kind}`) : undefined;
-  const server = new ServerProcess(kind, { ...scenario.serverOptions?.(kind), cpuProfileDir });
-  const pool = new ClientPool(scenario.clientProcesses ?? 2);
+  const server = new ServerProcess(kind, {
+    ...scenario.serverOptions?.(kind),
+    cpuProfileDir: cpuProfileDir && join(cpuProfileDir, 'server'),
+    env: kind === 'meshpad' ? meshpadEnv : {},
+    inspect: args.heap && scenario.usesHeap === true,
+  });
+  const pool = new ClientPool(scenario.clientProcesses ?? 2, {
+    cpuProfileDir: cpuProfileDir && join(cpuProfileDir, 'clients'),
+  });
   const load = loadavg()[0];
   const started = Date.now();
   try {
     await server.start();
-    const result = await scenario.run({ server, pool, quick: args.quick, kind });
+    const result = await scenario.run({ server, pool, quick: args.quick, kind, heap: args.heap });
     return { ...result, loadAverageBefore: load, seconds: (Date.now() - started) / 1000 };
   } catch (error) {
     console.error(`scenario ${scenario.key} on ${server.label} failed:`, error);
@@ -72,7 +95,7 @@ async function main() {
   const results = [];
   for (const scenario of selected) {
     const byServer = {};
-    for (const kind of SERVER_ORDER) {
+    for (const kind of serverKinds) {
       process.stdout.write(`(${scenario.key}) ${scenario.title} — ${kind} … `);
       byServer[kind] = await runOne(scenario, kind);
       console.log(byServer[kind].error ? 'failed' : `${byServer[kind].seconds.toFixed(0)} s`);
@@ -86,6 +109,7 @@ async function main() {
   const json = {
     startedAt: stamp,
     quick: args.quick,
+    meshpadEnv,
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version },
     loadAverageAtEnd: loadavg(),
     table: rows,

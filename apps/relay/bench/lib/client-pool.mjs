@@ -6,9 +6,13 @@ const WORKER = fileURLToPath(new URL('./client-worker.mjs', import.meta.url));
 
 /** One forked client process, driven by request/response messages. */
 class ClientProcess {
-  constructor(index) {
+  constructor(index, cpuProfileDir) {
     this.index = index;
-    this.child = fork(WORKER, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(WORKER, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
+    });
     track(this.child);
     this.seq = 0;
     this.waiting = new Map();
@@ -54,8 +58,8 @@ class ClientProcess {
  * the process a spec names; every command can go to all processes or to the one hosting a client.
  */
 export class ClientPool {
-  constructor(size) {
-    this.processes = Array.from({ length: size }, (_, i) => new ClientProcess(i));
+  constructor(size, { cpuProfileDir } = {}) {
+    this.processes = Array.from({ length: size }, (_, i) => new ClientProcess(i, cpuProfileDir));
     this.home = new Map();
   }
 

@@ -41,7 +41,9 @@ async function freePort() {
  * (YPERSISTENCE); Meshpad always stores in SQLite. `restart()` keeps the data directory.
  */
 export class ServerProcess {
-  constructor(kind, { persistent = kind === 'meshpad', cpuProfileDir } = {}) {
+  constructor(kind, { persistent = kind === 'meshpad', cpuProfileDir, env = {}, inspect = false } = {}) {
+    this.extraEnv = env;
+    this.inspect = inspect;
     this.kind = kind;
     this.label = SERVER_KINDS[kind].label;
     this.persistent = persistent;
@@ -62,13 +64,17 @@ export class ServerProcess {
 
   async start() {
     this.port ??= await freePort();
-    const env = { ...process.env, HOST: '127.0.0.1', PORT: String(this.port) };
+    const env = { ...process.env, ...this.extraEnv, HOST: '127.0.0.1', PORT: String(this.port) };
     if (this.kind === 'meshpad') {
       Object.assign(env, { MESHPAD_DATA_DIR: this.dataDir, LOG_LEVEL: 'warn' });
     } else if (this.persistent) {
       env.YPERSISTENCE = join(this.dataDir, 'leveldb');
     }
     const execArgv = this.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.cpuProfileDir}`] : [];
+    if (this.inspect) {
+      this.inspectPort = await freePort();
+      execArgv.push(`--inspect=127.0.0.1:${this.inspectPort}`);
+    }
     const child = spawn(process.execPath, [...execArgv, SERVER_KINDS[this.kind].main], {
       cwd: dirname(SERVER_KINDS[this.kind].main),
       env,

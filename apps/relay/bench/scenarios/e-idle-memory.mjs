@@ -1,4 +1,5 @@
 import { sleep } from '../lib/clock.mjs';
+import { Inspector } from '../lib/inspector.mjs';
 import { rssKiB, waitQuiet } from '../lib/proc.mjs';
 
 const ROOMS = 1000;
@@ -17,6 +18,7 @@ export default {
   clientProcesses: 2,
   // Without YPERSISTENCE the reference never unloads a document (it would lose it).
   serverOptions: () => ({ persistent: true }),
+  usesHeap: true,
   metrics: [
     { key: 'baselineMiB', label: 'RSS before any connection', unit: 'MiB', better: 'info' },
     {
@@ -29,12 +31,33 @@ export default {
     { key: 'perEmptyRoomKiB', label: '… of which room + connection before writing', unit: 'KiB', better: 'lower' },
     { key: 'perDocContentKiB', label: '… of which the 100-char doc content', unit: 'KiB', better: 'lower' },
     { key: 'afterLeavePerRoomKiB', label: 'RSS per room after all left', unit: 'KiB', better: 'lower' },
+    { key: 'heapPerRoomKiB', label: 'live heap per idle room, after forced GC (--heap)', unit: 'KiB', better: 'lower' },
+    {
+      key: 'buffersPerRoomKiB',
+      label: 'ArrayBuffers per idle room, after forced GC (--heap)',
+      unit: 'KiB',
+      better: 'lower',
+    },
+    {
+      key: 'heapAfterLeavePerRoomKiB',
+      label: 'live heap per room after all left (--heap)',
+      unit: 'KiB',
+      better: 'lower',
+    },
   ],
-  async run({ server, pool, quick }) {
+  async run({ server, pool, quick, heap }) {
     const rooms = quick ? 200 : ROOMS;
+    const inspector = heap ? await Inspector.connect(server.inspectPort) : undefined;
+    // Live memory is read after RSS, so the forced collection never shrinks an RSS reading.
+    const liveHeap = async () => {
+      if (!inspector) return undefined;
+      const { heap: h, arrayBuffers } = await inspector.liveMemory();
+      return { heap: h / 1024, arrayBuffers: arrayBuffers / 1024 };
+    };
     await sleep(1000);
     await waitQuiet(server.pid);
     const baseline = rssKiB(server.pid);
+    const heapBaseline = await liveHeap();
     const specs = Array.from({ length: rooms }, (_, i) => ({ id: `e-${i}`, room: `e-${i}` }));
     await pool.connect(server.serverUrl, specs, { batch: 50 });
     await waitQuiet(server.pid);
@@ -44,10 +67,14 @@ export default {
     await sleep(1000);
     await waitQuiet(server.pid);
     const written = rssKiB(server.pid);
+    const heapWritten = await liveHeap();
     await pool.all('disconnect');
     await sleep(LEAVE_WAIT_MS);
     await waitQuiet(server.pid);
     const left = rssKiB(server.pid);
+    const heapLeft = await liveHeap();
+    inspector?.close();
+    const perRoom = (value, base, key) => (value === undefined ? undefined : (value[key] - base[key]) / rooms);
     return {
       values: {
         baselineMiB: baseline / 1024,
@@ -55,8 +82,15 @@ export default {
         perEmptyRoomKiB: (connected - baseline) / rooms,
         perDocContentKiB: (written - connected) / rooms,
         afterLeavePerRoomKiB: (left - baseline) / rooms,
+        heapPerRoomKiB: perRoom(heapWritten, heapBaseline, 'heap'),
+        buffersPerRoomKiB: perRoom(heapWritten, heapBaseline, 'arrayBuffers'),
+        heapAfterLeavePerRoomKiB: perRoom(heapLeft, heapBaseline, 'heap'),
       },
-      details: { rooms, rssKiB: { baseline, connected, written, left } },
+      details: {
+        rooms,
+        rssKiB: { baseline, connected, written, left },
+        liveHeapKiB: heap ? { baseline: heapBaseline, written: heapWritten, left: heapLeft } : undefined,
+      },
     };
   },
 };

@@ -33,6 +33,12 @@ export class UpdateFlusher {
     return this.tail;
   }
 
+  /** Like `drain`, but lets the current turn's batch fill up instead of writing it now. */
+  settled(): Promise<void> {
+    if (!this.scheduled) return this.tail;
+    return new Promise((resolve) => setImmediate(() => this.tail.then(resolve)));
+  }
+
   private readonly flushTurn = (): void => {
     if (!this.scheduled) return;
     this.scheduled = false;

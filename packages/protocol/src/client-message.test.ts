@@ -5,8 +5,11 @@ import * as Y from 'yjs';
 import { encodeAwarenessUpdate } from './awareness-update.js';
 import { decodeClientMessage } from './client-message.js';
 import {
+  decodeSaved,
   encodeAwarenessMessage,
   encodeQueryAwareness,
+  encodeSaved,
+  encodeSaveRequest,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,
@@ -29,6 +32,13 @@ describe('decodeClientMessage', () => {
     expect(decodeClientMessage(encodeSyncStep2(update))).toEqual({ ok: true, value: { kind: 'sync-step2', update } });
     expect(decodeClientMessage(encodeSyncUpdate(update))).toEqual({ ok: true, value: { kind: 'update', update } });
     expect(decodeClientMessage(encodeQueryAwareness())).toEqual({ ok: true, value: { kind: 'query-awareness' } });
+    expect(decodeClientMessage(encodeSaveRequest(300))).toEqual({
+      ok: true,
+      value: { kind: 'save-request', seq: 300 },
+    });
+    expect(decodeSaved(encodeSaved(300))).toBe(300);
+    expect(decodeSaved(encodeSaveRequest(300))).toBeUndefined();
+    expect(decodeSaved(Uint8Array.of(101))).toBeUndefined();
     const entries = [{ clientID: 7, clock: 3, state: '{"user":{"name":"Ada"}}' }];
     const awareness = encodeAwarenessUpdate(entries);
     expect(decodeClientMessage(encodeAwarenessMessage(awareness))).toEqual({

@@ -12,6 +12,7 @@ export type ClientMessage =
   | { readonly kind: 'update'; readonly update: Uint8Array }
   | { readonly kind: 'awareness'; readonly update: Uint8Array; readonly entries: readonly AwarenessEntry[] }
   | { readonly kind: 'query-awareness' }
+  | { readonly kind: 'save-request'; readonly seq: number }
   | { readonly kind: 'auth' };
 
 /** Why a client message was rejected, with the close code the relay answers with. */
@@ -67,6 +68,12 @@ export function decodeClientMessage(frame: Uint8Array): Result<ClientMessage, Me
         return decoding.hasContent(decoder)
           ? fail('MalformedMessage', 'trailing bytes after query-awareness')
           : ok({ kind: 'query-awareness' });
+      case MessageType.SaveRequest: {
+        const seq = decoding.readVarUint(decoder);
+        return decoding.hasContent(decoder)
+          ? fail('MalformedMessage', 'trailing bytes after save-request')
+          : ok({ kind: 'save-request', seq });
+      }
       case MessageType.Auth:
         return ok({ kind: 'auth' });
       default:

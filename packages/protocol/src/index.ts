@@ -22,8 +22,11 @@ export { MessageType, SyncMessageType } from './message-type.js';
 export { err, ok, type Result } from './result.js';
 export { parseRoomName } from './room-name.js';
 export {
+  decodeSaved,
   encodeAwarenessMessage,
   encodeQueryAwareness,
+  encodeSaved,
+  encodeSaveRequest,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,

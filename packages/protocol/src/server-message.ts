@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { MessageType, SyncMessageType } from './message-type.js';
 
@@ -30,4 +31,32 @@ export function encodeQueryAwareness(): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.QueryAwareness);
   return encoding.toUint8Array(encoder);
+}
+
+/** A save request: asks the relay to confirm once everything sent before it is stored. */
+export function encodeSaveRequest(seq: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.SaveRequest);
+  encoding.writeVarUint(encoder, seq);
+  return encoding.toUint8Array(encoder);
+}
+
+/** The relay's answer to save request `seq`: everything sent before it is durably stored. */
+export function encodeSaved(seq: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Saved);
+  encoding.writeVarUint(encoder, seq);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Reads the sequence number of a `Saved` frame, or undefined when the frame is not one. */
+export function decodeSaved(frame: Uint8Array): number | undefined {
+  try {
+    const decoder = decoding.createDecoder(frame);
+    if (decoding.readVarUint(decoder) !== MessageType.Saved) return undefined;
+    const seq = decoding.readVarUint(decoder);
+    return decoding.hasContent(decoder) ? undefined : seq;
+  } catch {
+    return undefined;
+  }
 }

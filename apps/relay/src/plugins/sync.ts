@@ -4,6 +4,7 @@ import {
   decodeClientMessage,
   encodeAwarenessMessage,
   encodeAwarenessUpdate,
+  encodeSaved,
   parseRoomName,
   SYNC_PATH,
 } from '@meshpad/protocol';
@@ -67,6 +68,9 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         return;
       case 'query-awareness':
         conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));
+        return;
+      case 'save-request':
+        flusher.settled().then(() => conn.send(encodeSaved(message.seq)));
         return;
       case 'auth':
         return;

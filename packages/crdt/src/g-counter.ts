@@ -63,10 +63,6 @@ export function joinGCounters(a: GCounter, b: GCounter): GCounter {
   return joined;
 }
 
-/** The net effect of `first` followed by `second`. */
-export const combineCounterChanges = (first: CounterChange, second: CounterChange): CounterChange | null =>
-  first.previous === second.value ? null : { previous: first.previous, value: second.value };
-
 /** `total + amount`, checking that `amount` is a positive safe integer and the sum stays safe. */
 export function addAmount(total: number, amount: number): number {
   if (!Number.isSafeInteger(amount) || amount < 1) {

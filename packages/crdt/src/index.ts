@@ -23,7 +23,6 @@ export { FORMAT_VERSION, TypeTag } from './format.js';
 export type { CounterChange, GCounter, GCounterDelta, GCounterUpdate } from './g-counter.js';
 export {
   cloneGCounter,
-  combineCounterChanges,
   createGCounter,
   decodeGCounter,
   encodeGCounter,
@@ -46,8 +45,8 @@ export type {
   LwwTombstone,
 } from './lww-map.js';
 export {
+  admitLwwMap,
   cloneLwwMap,
-  combineLwwMapChanges,
   createLwwMap,
   decodeLwwMap,
   encodeLwwMap,
@@ -69,8 +68,8 @@ export type {
   LwwStamped,
 } from './lww-register.js';
 export {
+  admitLwwRegister,
   cloneLwwRegister,
-  combineLwwRegisterChanges,
   createLwwRegister,
   decodeLwwRegister,
   encodeLwwRegister,
@@ -82,7 +81,6 @@ export {
 export type { Dot, OrSet, OrSetChange, OrSetDelta, OrSetEntry, OrSetUpdate } from './or-set.js';
 export {
   cloneOrSet,
-  combineOrSetChanges,
   createOrSet,
   decodeOrSet,
   encodeOrSet,

@@ -3,7 +3,7 @@ import { decodeTagged, encodeTagged, fail, readByte, readCount, readString, read
 import { type HlcTimestamp, type HybridLogicalClock, maxTimestamp } from './hlc.js';
 import { canonicalize, isWellFormed, type Json } from './json-value.js';
 import type { LwwStamped } from './lww-register.js';
-import { lwwWins, readTimestamp, sameValue, writeTimestamp } from './lww-register.js';
+import { lwwWins, readTimestamp, writeTimestamp } from './lww-register.js';
 import { createReplicaTable, readReplicaTable, writeReplicaTable } from './replica-id.js';
 import { readValue, writeValue } from './value-codec.js';
 
@@ -38,7 +38,7 @@ export interface LwwMapKeyChange {
   readonly value: Json | undefined;
 }
 
-/** The keys whose visible value changed. */
+/** The keys whose visible value changed, ordered by key. */
 export interface LwwMapChange {
   readonly changed: readonly LwwMapKeyChange[];
 }
@@ -102,14 +102,7 @@ export function lwwMapDelete(map: LwwMap, key: string, clock: HybridLogicalClock
  * latest one is then received.
  */
 export function mergeLwwMap(target: LwwMap, source: LwwMap, clock?: HybridLogicalClock): LwwMapChange | null {
-  if (clock !== undefined) {
-    let latest: HlcTimestamp | undefined;
-    for (const entry of source.entries.values()) {
-      clock.check(entry.timestamp);
-      latest = latest === undefined ? entry.timestamp : maxTimestamp(latest, entry.timestamp);
-    }
-    if (latest !== undefined) clock.receive(latest);
-  }
+  if (clock !== undefined) admitLwwMap(source, clock);
   const changed: LwwMapKeyChange[] = [];
   for (const [key, incoming] of source.entries) {
     const current = target.entries.get(key);
@@ -118,7 +111,21 @@ export function mergeLwwMap(target: LwwMap, source: LwwMap, clock?: HybridLogica
     if ((current?.key ?? '') !== incoming.key)
       changed.push({ key, previous: visible(current), value: visible(incoming) });
   }
+  changed.sort((a, b) => (a.key < b.key ? -1 : 1));
   return changed.length > 0 ? { changed } : null;
+}
+
+/**
+ * Check every timestamp of a remote map against the clock's drift bound (a `ClockDriftError` leaves
+ * the clock unchanged), then advance the clock past the latest one.
+ */
+export function admitLwwMap(source: LwwMap, clock: HybridLogicalClock): void {
+  let latest: HlcTimestamp | undefined;
+  for (const entry of source.entries.values()) {
+    clock.check(entry.timestamp);
+    latest = latest === undefined ? entry.timestamp : maxTimestamp(latest, entry.timestamp);
+  }
+  if (latest !== undefined) clock.receive(latest);
 }
 
 /** The join of two maps, as a new map. */
@@ -126,18 +133,6 @@ export function joinLwwMaps(a: LwwMap, b: LwwMap): LwwMap {
   const joined = cloneLwwMap(a);
   mergeLwwMap(joined, b);
   return joined;
-}
-
-/** The net effect of `first` followed by `second`. */
-export function combineLwwMapChanges(first: LwwMapChange, second: LwwMapChange): LwwMapChange | null {
-  const net = new Map<string, LwwMapKeyChange>();
-  for (const change of first.changed) net.set(change.key, change);
-  for (const change of second.changed) {
-    const earlier = net.get(change.key);
-    net.set(change.key, earlier === undefined ? change : { ...change, previous: earlier.previous });
-  }
-  const changed = [...net.values()].filter((change) => !sameValue(change.previous, change.value));
-  return changed.length > 0 ? { changed } : null;
 }
 
 function assertKey(key: string): void {

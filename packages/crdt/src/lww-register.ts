@@ -79,7 +79,7 @@ export function mergeLwwRegister(
 ): LwwRegisterChange | null {
   const incoming = source.current;
   if (incoming === null) return null;
-  clock?.receive(incoming.timestamp);
+  if (clock !== undefined) admitLwwRegister(source, clock);
   const previous = target.current;
   if (!lwwWins(incoming, previous)) return null;
   target.current = incoming;
@@ -93,17 +93,10 @@ export function joinLwwRegisters(a: LwwRegister, b: LwwRegister): LwwRegister {
   return joined;
 }
 
-/** The net effect of `first` followed by `second`. */
-export function combineLwwRegisterChanges(
-  first: LwwRegisterChange,
-  second: LwwRegisterChange,
-): LwwRegisterChange | null {
-  return sameValue(first.previous, second.value) ? null : { previous: first.previous, value: second.value };
+/** Check a remote register's timestamp against the clock's drift bound, then advance the clock past it. */
+export function admitLwwRegister(source: LwwRegister, clock: HybridLogicalClock): void {
+  if (source.current !== null) clock.receive(source.current.timestamp);
 }
-
-/** Whether two optional JSON values are equal by canonical text. */
-export const sameValue = (a: Json | undefined, b: Json | undefined): boolean =>
-  a === b || (a !== undefined && b !== undefined && canonicalize(a).key === canonicalize(b).key);
 
 /** Binary form: see README, "LWW-Register". */
 export function encodeLwwRegister(register: LwwRegister): Uint8Array {

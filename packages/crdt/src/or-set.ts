@@ -52,7 +52,7 @@ export interface OrSet {
 /** Deltas are small OR-Sets, merged like any other state. */
 export type OrSetDelta = OrSet;
 
-/** Elements that appeared in or disappeared from a set. */
+/** Elements that appeared in or disappeared from a set, each list ordered by canonical JSON text. */
 export interface OrSetChange {
   readonly added: readonly Json[];
   readonly removed: readonly Json[];
@@ -146,7 +146,8 @@ export function mergeOrSet(target: OrSet, source: OrSet): OrSetChange | null {
   mergeCausalContext(target.context, source.context);
   const added: Json[] = [];
   const removed: Json[] = [];
-  for (const [key, prior] of before) {
+  for (const key of [...before.keys()].sort()) {
+    const prior = before.get(key);
     const entry = target.entries.get(key);
     if (prior === undefined && entry !== undefined) added.push(entry.value);
     else if (prior !== undefined && entry === undefined) removed.push(prior.value);
@@ -159,28 +160,6 @@ export function joinOrSets(a: OrSet, b: OrSet): OrSet {
   const joined = cloneOrSet(a);
   mergeOrSet(joined, b);
   return joined;
-}
-
-/** The net effect of `first` followed by `second`. */
-export function combineOrSetChanges(first: OrSetChange, second: OrSetChange): OrSetChange | null {
-  const net = new Map<string, { value: Json; added: boolean }>();
-  for (const value of first.added) net.set(canonicalize(value).key, { value, added: true });
-  for (const value of first.removed) net.set(canonicalize(value).key, { value, added: false });
-  for (const [values, added] of [
-    [second.added, true],
-    [second.removed, false],
-  ] as const) {
-    for (const value of values) {
-      const key = canonicalize(value).key;
-      if (net.get(key)?.added === !added) net.delete(key);
-      else net.set(key, { value, added });
-    }
-  }
-  const change = {
-    added: [...net.values()].filter((item) => item.added).map((item) => item.value),
-    removed: [...net.values()].filter((item) => !item.added).map((item) => item.value),
-  };
-  return change.added.length > 0 || change.removed.length > 0 ? change : null;
 }
 
 function insertDot(set: OrSet, element: CanonicalJson, dot: Dot): void {

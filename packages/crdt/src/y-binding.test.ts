@@ -312,6 +312,22 @@ describe('bounded Yjs storage', () => {
     expect(sizes[59]).toBeLessThan((plain[59] as number) / 2);
   });
 
+  it('compact() leaves one snapshot, about the size of the encoded state', () => {
+    const doc = new Y.Doc();
+    const set = new YOrSet(doc.getMap('s'), { replica: 'a' });
+    for (let i = 0; i < 2_000; i++) set.add(`element-${i}`);
+    for (let i = 0; i < 1_500; i++) set.remove(`element-${i}`);
+    const before = size(doc);
+    set.compact();
+    expect((doc.getMap('s').get('a') as Y.Array<Uint8Array>).length).toBe(1);
+    expect(size(doc)).toBeLessThan(before);
+    // Beyond the snapshot: the map entry, and ~10 bytes left by each earlier automatic checkpoint.
+    expect(size(doc)).toBeLessThan(encodeOrSet(set.current).length + 256);
+    const elsewhere = new Y.Doc();
+    Y.applyUpdate(elsewhere, Y.encodeStateAsUpdate(doc));
+    expect(new YOrSet(elsewhere.getMap('s'), { replica: 'b' }).size).toBe(500);
+  });
+
   it('slots of replicas that are gone are emptied by a live replica checkpoint', () => {
     const main = new Y.Doc();
     const live = new YOrSet(main.getMap('s'), { replica: 'live' });

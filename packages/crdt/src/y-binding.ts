@@ -8,10 +8,10 @@ export interface CrdtCodec<S, C> {
   encode(state: S): Uint8Array;
   /** Throws `CrdtDecodeError` on malformed bytes. */
   decode(bytes: Uint8Array): S;
-  /** Join `source` into `target`; may throw `ClockDriftError` before changing anything. */
+  /** Join `source` into `target`. */
   merge(target: S, source: S): C | null;
-  /** The net effect of two successive changes. */
-  combine(first: C, second: C): C | null;
+  /** Vet a decoded remote state before it is merged: throw `ClockDriftError` to refuse it. */
+  admit?(source: S): void;
 }
 
 /** What a binding reports to its observers. */
@@ -31,6 +31,11 @@ export type BindingEvent<C> =
       readonly replica: ReplicaId;
       readonly error: CrdtDecodeError | ClockDriftError;
     };
+
+interface Incoming<S> {
+  readonly state: S;
+  readonly blobs: Array<{ readonly key: ReplicaId; readonly blob: Uint8Array }>;
+}
 
 /** Listener of {@link BindingEvent}s. */
 export type BindingListener<C> = (event: BindingEvent<C>) => void;
@@ -103,9 +108,11 @@ export abstract class YCrdtBinding<S, C> {
       this.ownSlot = own;
       for (const blob of own.toArray()) if (blob instanceof Uint8Array) this.logBytes += blob.length;
     }
+    const incoming = this.createIncoming();
     root.forEach((value, key) => {
-      this.absorbSlot(key, value, []);
+      this.absorbSlot(key, value, incoming);
     });
+    this.mergeIncoming(incoming, false);
     this.foreignBytes = this.measureForeign();
     this.handler = (events, transaction) => this.onTransaction(events, transaction);
     root.observeDeep(this.handler);
@@ -129,11 +136,21 @@ export abstract class YCrdtBinding<S, C> {
     this.listeners.clear();
   }
 
+  /**
+   * Checkpoint now: replace this replica's slot with one snapshot of its state and delete the blobs of
+   * other slots it has merged. Checkpoints also happen on their own (see {@link CompactionOptions});
+   * call this after bulk changes to shrink the document at once.
+   */
+  compact(): void {
+    if (this.destroyed) throw new Error(`The binding of replica ${this.replica} was destroyed`);
+    this.doc.transact(() => this.checkpoint(), this);
+  }
+
   /** Try again to merge blobs refused for clock drift, e.g. after waiting for the clock to catch up. */
   retry(): void {
-    const changes: C[] = [];
-    this.retryDeferred(changes);
-    this.emitChanges(changes, false);
+    const incoming = this.createIncoming();
+    this.retryDeferred(incoming);
+    this.mergeIncoming(incoming, false);
   }
 
   /** Write a delta produced by a local operation (already applied to `state`) to the own slot. */
@@ -155,7 +172,9 @@ export abstract class YCrdtBinding<S, C> {
         return;
       }
       const blob = this.codec.encode(delta);
-      this.ownSlot.push([blob]);
+      // At the front: Y.Array.push walks the whole list to find its end, insert(0) does not, and
+      // the order of blobs in a slot does not matter.
+      this.ownSlot.insert(0, [blob]);
       this.logBytes += blob.length;
     }, this);
     if (change !== null) this.emit({ type: 'change', change, local: true });
@@ -187,35 +206,52 @@ export abstract class YCrdtBinding<S, C> {
 
   private onTransaction(events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction): void {
     if (transaction.origin === this) return;
-    const changes: C[] = [];
-    this.retryDeferred(changes);
+    const incoming = this.createIncoming();
+    this.retryDeferred(incoming);
     for (const event of events) {
       if (event.target === this.root) {
         for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
           const value = this.root.get(key);
           if (key === this.replica && value !== this.ownSlot) this.ownSlot = undefined;
-          if (value !== undefined) this.absorbSlot(key, value, changes);
+          if (value !== undefined) this.absorbSlot(key, value, incoming);
         }
       } else if (event.target instanceof Y.Array && event.target.parent === this.root) {
         const key = String(event.path[0]);
         for (const part of event.changes.delta) {
-          for (const blob of (part.insert as unknown[] | undefined) ?? []) this.absorbBlob(key, blob, changes);
+          for (const blob of (part.insert as unknown[] | undefined) ?? []) this.absorbBlob(key, blob, incoming);
         }
       }
     }
     this.foreignStale = true;
-    this.emitChanges(changes, false);
+    this.mergeIncoming(incoming, false);
   }
 
-  private absorbSlot(key: ReplicaId, value: unknown, changes: C[]): void {
+  // Blobs of one transaction are first joined into a scratch state and merged into `state` once:
+  // one change event per transaction, computed by the type's own merge, in time linear in the input.
+  private createIncoming(): Incoming<S> {
+    return { state: this.codec.create(), blobs: [] };
+  }
+
+  private mergeIncoming(incoming: Incoming<S>, local: boolean): void {
+    if (incoming.blobs.length === 0) return;
+    const change = this.codec.merge(this.state, incoming.state);
+    for (const { key, blob } of incoming.blobs) {
+      this.deferred.delete(blob);
+      this.absorbed.add(blob);
+      if (key !== this.replica) this.foreignBytes += blob.length;
+    }
+    if (change !== null) this.emit({ type: 'change', change, local });
+  }
+
+  private absorbSlot(key: ReplicaId, value: unknown, incoming: Incoming<S>): void {
     if (!(value instanceof Y.Array)) {
       this.reject(key, new CrdtDecodeError(`Slot ${key} holds ${typeof value}, not a Y.Array`));
       return;
     }
-    for (const blob of value.toArray()) this.absorbBlob(key, blob, changes);
+    for (const blob of value.toArray()) this.absorbBlob(key, blob, incoming);
   }
 
-  private absorbBlob(key: ReplicaId, blob: unknown, changes: C[]): void {
+  private absorbBlob(key: ReplicaId, blob: unknown, incoming: Incoming<S>): void {
     if (!(blob instanceof Uint8Array)) {
       this.reject(key, new CrdtDecodeError(`Slot ${key} holds ${typeof blob}, not a Uint8Array`));
       return;
@@ -230,29 +266,26 @@ export abstract class YCrdtBinding<S, C> {
       this.reject(key, error);
       return;
     }
-    this.mergeBlob(key, blob, source, changes);
+    this.admitBlob(key, blob, source, incoming);
   }
 
-  private mergeBlob(key: ReplicaId, blob: Uint8Array, source: S, changes: C[]): boolean {
+  private admitBlob(key: ReplicaId, blob: Uint8Array, source: S, incoming: Incoming<S>): void {
     try {
-      const change = this.codec.merge(this.state, source);
-      if (change !== null) changes.push(change);
+      this.codec.admit?.(source);
     } catch (error) {
       if (!(error instanceof ClockDriftError)) throw error;
       if (!this.deferred.has(blob)) {
         this.deferred.set(blob, key);
         this.reject(key, error);
       }
-      return false;
+      return;
     }
-    this.deferred.delete(blob);
-    this.absorbed.add(blob);
-    if (key !== this.replica) this.foreignBytes += blob.length;
-    return true;
+    this.codec.merge(incoming.state, source);
+    incoming.blobs.push({ key, blob });
   }
 
-  private retryDeferred(changes: C[]): void {
-    for (const [blob, key] of [...this.deferred]) this.mergeBlob(key, blob, this.codec.decode(blob), changes);
+  private retryDeferred(incoming: Incoming<S>): void {
+    for (const [blob, key] of [...this.deferred]) this.admitBlob(key, blob, this.codec.decode(blob), incoming);
   }
 
   private measureForeign(): number {
@@ -267,12 +300,6 @@ export abstract class YCrdtBinding<S, C> {
 
   private reject(replica: ReplicaId, error: CrdtDecodeError | ClockDriftError): void {
     this.emit({ type: 'rejected', replica, error });
-  }
-
-  private emitChanges(changes: C[], local: boolean): void {
-    let net: C | null = null;
-    for (const change of changes) net = net === null ? change : this.codec.combine(net, change);
-    if (net !== null) this.emit({ type: 'change', change: net, local });
   }
 
   private emit(event: BindingEvent<C>): void {

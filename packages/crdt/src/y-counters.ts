@@ -1,7 +1,6 @@
 import type * as Y from 'yjs';
 import {
   type CounterChange,
-  combineCounterChanges,
   createGCounter,
   decodeGCounter,
   encodeGCounter,
@@ -26,7 +25,6 @@ const gCodec: CrdtCodec<GCounter, CounterChange> = {
   encode: encodeGCounter,
   decode: decodeGCounter,
   merge: mergeGCounter,
-  combine: combineCounterChanges,
 };
 
 const pnCodec: CrdtCodec<PnCounter, CounterChange> = {
@@ -34,7 +32,6 @@ const pnCodec: CrdtCodec<PnCounter, CounterChange> = {
   encode: encodePnCounter,
   decode: decodePnCounter,
   merge: mergePnCounter,
-  combine: combineCounterChanges,
 };
 
 /** A grow-only counter stored in a Y.Map (see README, "Yjs mapping"). */

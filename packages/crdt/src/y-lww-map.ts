@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import type { HybridLogicalClock } from './hlc.js';
 import type { Json } from './json-value.js';
 import {
-  combineLwwMapChanges,
+  admitLwwMap,
   createLwwMap,
   decodeLwwMap,
   encodeLwwMap,
@@ -31,8 +31,8 @@ export class YLwwMap extends YCrdtBinding<LwwMap, LwwMapChange> {
       create: createLwwMap,
       encode: encodeLwwMap,
       decode: decodeLwwMap,
-      merge: (target, source) => mergeLwwMap(target, source, clock),
-      combine: combineLwwMapChanges,
+      merge: (target, source) => mergeLwwMap(target, source),
+      admit: (source) => admitLwwMap(source, clock),
     };
     super(root, codec, { ...options, replica: options.replica ?? clock.replica });
     this.clock = clock;

@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import { type HlcOptions, type HlcTimestamp, HybridLogicalClock } from './hlc.js';
 import type { Json } from './json-value.js';
 import {
-  combineLwwRegisterChanges,
+  admitLwwRegister,
   createLwwRegister,
   decodeLwwRegister,
   encodeLwwRegister,
@@ -35,8 +35,8 @@ export class YLwwRegister extends YCrdtBinding<LwwRegister, LwwRegisterChange> {
       create: createLwwRegister,
       encode: encodeLwwRegister,
       decode: decodeLwwRegister,
-      merge: (target, source) => mergeLwwRegister(target, source, clock),
-      combine: combineLwwRegisterChanges,
+      merge: (target, source) => mergeLwwRegister(target, source),
+      admit: (source) => admitLwwRegister(source, clock),
     };
     super(root, codec, { ...options, replica: options.replica ?? clock.replica });
     this.clock = clock;

@@ -1,7 +1,6 @@
 import type * as Y from 'yjs';
 import type { Json } from './json-value.js';
 import {
-  combineOrSetChanges,
   createOrSet,
   decodeOrSet,
   encodeOrSet,
@@ -23,7 +22,6 @@ const codec: CrdtCodec<OrSet, OrSetChange> = {
   encode: encodeOrSet,
   decode: decodeOrSet,
   merge: mergeOrSet,
-  combine: combineOrSetChanges,
 };
 
 /** An add-wins OR-Set stored in a Y.Map (see README, "Yjs mapping"). */

@@ -3,7 +3,8 @@
  * Meshpad relay vs the y-websocket 1.5.4 reference server, with stock y-websocket clients.
  * Usage: node bench/run.mjs [--only a,b,...] [--quick] [--profile]   (see bench/README.md)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +87,21 @@ async function runOne(scenario, kind) {
   }
 }
 
+/** Which relay code ran: the commit, whether src has uncommitted changes, and when dist was built. */
+function relayVersion() {
+  const relayDir = fileURLToPath(new URL('..', import.meta.url));
+  const git = (...argv) => execFileSync('git', argv, { cwd: relayDir, encoding: 'utf8' }).trim();
+  try {
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      srcChanged: git('status', '--porcelain', '--', 'src') !== '',
+      distBuiltAt: statSync(join(relayDir, 'dist', 'main.js')).mtime.toISOString(),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 async function main() {
   checkServersBuilt();
   console.log(
@@ -110,6 +126,7 @@ async function main() {
     startedAt: stamp,
     quick: args.quick,
     meshpadEnv,
+    relay: relayVersion(),
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version },
     loadAverageAtEnd: loadavg(),
     table: rows,

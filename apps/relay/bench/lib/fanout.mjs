@@ -101,6 +101,7 @@ function joinTimes(topology, taken) {
     }
   }
   const untilAll = [];
+  const sendTimes = [];
   let lost = 0;
   for (const [clientID, sent] of sentBy) {
     const expected = receivers.get(clientID);
@@ -108,6 +109,7 @@ function joinTimes(topology, taken) {
     for (let j = 0; j < sent.times.length; j++) {
       if (Number.isNaN(sent.times[j])) continue;
       if (sent.times[j] < firstSend) firstSend = sent.times[j];
+      sendTimes.push(sent.times[j]);
       if (count[j] < expected) {
         lost++;
         untilAll.push(Number.POSITIVE_INFINITY);
@@ -116,6 +118,13 @@ function joinTimes(topology, taken) {
       }
     }
   }
+  // Per second of the run: is a bad p99 one stall or a growing backlog?
+  const perSecond = [];
+  untilAll.forEach((latency, i) => {
+    const second = Math.floor((sendTimes[i] - firstSend) / 1000);
+    perSecond[second] ??= [];
+    perSecond[second].push(latency);
+  });
   const spanSeconds = (lastDelivery - firstSend) / 1000;
   return {
     opsMeasured: untilAll.length,
@@ -129,6 +138,12 @@ function joinTimes(topology, taken) {
       max: percentile(untilAll, 100),
       deliveryP50: percentile(deliveries, 50),
       deliveryP99: percentile(deliveries, 99),
+      bySecond: perSecond.map((values) => ({
+        ops: values.length,
+        p50: percentile(values, 50),
+        p99: percentile(values, 99),
+        max: percentile(values, 100),
+      })),
     },
   };
 }

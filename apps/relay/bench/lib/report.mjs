@@ -43,9 +43,10 @@ const mark = (flag) => (flag === null ? '' : flag ? 'yes' : 'NO');
 /** The rows of the result table, one per metric of each scenario that ran. */
 export function tableRows(results) {
   return results.flatMap(({ scenario, byServer }) =>
-    scenario.metrics.map((metric) => {
+    scenario.metrics.flatMap((metric) => {
       const meshpad = byServer.meshpad?.values?.[metric.key];
       const reference = byServer.reference?.values?.[metric.key];
+      if (meshpad === undefined && reference === undefined && !byServer.meshpad?.error) return [];
       const r = ratio(meshpad, reference);
       return {
         scenario: scenario.key,

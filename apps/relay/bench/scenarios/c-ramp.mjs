@@ -25,21 +25,20 @@ function summarize(rate, result) {
     serverCpuPercent: (100 * result.cpu.server) / wall,
     clientCpuPercent: (100 * result.cpu.clients) / wall,
     writerMaxLagMs: result.writerMaxLagMs,
+    maxMsBySecond: result.latencyMs.bySecond.map((b) => Math.round(b.max)),
     opsPerFrame: result.deliveries / Math.max(1, result.updatesApplied),
     passed,
   };
 }
 
-/** Names the likelier bottleneck of a failed step from who used the CPU. */
-function bottleneck(step) {
-  if (!step) return 'none reached';
+/** The first failing step in a few words: what was offered, its p99, and who used the CPU. */
+function describeFailure(step) {
   const where =
-    step.serverCpuPercent >= 85
-      ? 'server CPU-bound'
-      : step.clientCpuPercent >= 150
-        ? 'client processes CPU-bound'
-        : 'neither process saturated (machine load?)';
-  return `${where}: server ${step.serverCpuPercent.toFixed(0)}% of a core, clients ${step.clientCpuPercent.toFixed(0)}% of 200%`;
+    step.serverCpuPercent >= 85 ? ' (server CPU-bound)' : step.clientCpuPercent >= 150 ? ' (clients CPU-bound)' : '';
+  return (
+    `${Math.round(step.offeredDeliveredPerSecond).toLocaleString('en-US')}/s: p99 ${step.p99Ms.toFixed(0)} ms, ` +
+    `server ${step.serverCpuPercent.toFixed(0)}%, clients ${step.clientCpuPercent.toFixed(0)}%${where}`
+  );
 }
 
 /**
@@ -63,7 +62,7 @@ export default {
     { key: 'serverCpuAtMax', label: 'server CPU at that rate', unit: '% core', better: 'info' },
     { key: 'clientCpuAtMax', label: 'client processes CPU at that rate', unit: '% of 200', better: 'info' },
     { key: 'opsPerFrameAtMax', label: 'ops per update frame a client applied', unit: '', better: 'info' },
-    { key: 'limit', label: 'first failing step', unit: '', better: 'info' },
+    { key: 'limit', label: 'first failing step (offered, p99, CPU)', unit: '', better: 'info' },
   ],
   async run({ server, pool, quick }) {
     const topology = fanoutTopology({
@@ -115,9 +114,7 @@ export default {
         serverCpuAtMax: pass?.serverCpuPercent,
         clientCpuAtMax: pass?.clientCpuPercent,
         opsPerFrameAtMax: pass?.opsPerFrame,
-        limit: fail
-          ? `${Math.round(fail.offeredDeliveredPerSecond)}/s offered, p99 ${fail.p99Ms.toFixed(0)} ms; ${bottleneck(fail)}`
-          : 'no step failed',
+        limit: fail ? describeFailure(fail) : 'no step failed',
       },
       details: {
         steps,

@@ -42,6 +42,12 @@ const time = (fn) => {
   return { ms: now() - start, result };
 };
 const element = (i) => `doc-${i}`;
+// Fixed client ids: Y.Map resolves concurrent writes by client id, so random ones vary its result.
+const docWithClient = (clientID) => {
+  const doc = new Y.Doc();
+  doc.clientID = clientID;
+  return doc;
+};
 
 function shuffled(count, seed) {
   const gen = prng.create(seed);
@@ -272,7 +278,7 @@ function concurrentMerge() {
   };
   measure('meshpad YOrSet (in Y.Doc)', {
     build() {
-      const [docA, docB] = [new Y.Doc(), new Y.Doc()];
+      const [docA, docB] = [docWithClient(1), docWithClient(2)];
       const apply = (set, ops) => {
         for (const [type, e] of ops) {
           if (type === 'add') set.add(e);
@@ -299,7 +305,7 @@ function concurrentMerge() {
 
   measure('Y.Map as set', {
     build() {
-      const [docA, docB] = [new Y.Doc(), new Y.Doc()];
+      const [docA, docB] = [docWithClient(1), docWithClient(2)];
       const apply = (map, ops) => {
         for (const [type, e] of ops) {
           if (type === 'add') map.set(e, true);
@@ -444,7 +450,10 @@ function table(title, headers, rows) {
 }
 
 console.log(
-  `@meshpad/crdt benchmark — node ${process.version}, yjs ${Y.Doc ? '13' : '?'}, Automerge ${Automerge.stats ? '3' : '3'}`,
+  `@meshpad/crdt benchmark — node ${process.version}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
 );
 const started = now();
 const w1 = addRemove();

@@ -12,6 +12,8 @@ export interface CrdtCodec<S, C> {
   merge(target: S, source: S): C | null;
   /** Vet a decoded remote state before it is merged: throw `ClockDriftError` to refuse it. */
   admit?(source: S): void;
+  /** A number roughly proportional to the encoded size (e.g. the entry count), cheap to compute. */
+  weight(state: S): number;
 }
 
 /** What a binding reports to its observers. */
@@ -42,7 +44,12 @@ export type BindingListener<C> = (event: BindingEvent<C>) => void;
 
 /** When a binding rewrites its slot (see README, "Yjs mapping"). */
 export interface CompactionOptions {
-  /** Snapshot again once the slot's deltas exceed `logFactor × snapshot + minBytes` bytes. Default 1. */
+  /**
+   * Snapshot again once the deltas exceed `logFactor × state + minBytes` bytes, or the whole slot
+   * `(1 + logFactor) × state + minBytes` (the state's size is estimated from the last snapshot, so
+   * that mass removals are noticed). Lower values keep the document closer to the state's size at
+   * the cost of more frequent full snapshots. Default 0.5.
+   */
   readonly logFactor?: number;
   /** Also once other slots hold `foreignFactor × snapshot + minBytes` bytes already merged here. Default 4. */
   readonly foreignFactor?: number;
@@ -91,6 +98,7 @@ export abstract class YCrdtBinding<S, C> {
   private readonly handler: (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction) => void;
   private ownSlot: Y.Array<Uint8Array> | undefined;
   private snapshotBytes = 0;
+  private snapshotWeight = 0;
   private logBytes = 0;
   private foreignBytes = 0;
   private foreignStale = false;
@@ -101,7 +109,7 @@ export abstract class YCrdtBinding<S, C> {
     this.root = root;
     this.doc = root.doc as Y.Doc;
     this.codec = codec;
-    this.limits = { logFactor: 1, foreignFactor: 4, minBytes: 1024, ...options.compaction };
+    this.limits = { logFactor: 0.5, foreignFactor: 4, minBytes: 1024, ...options.compaction };
     this.state = codec.create();
     const own = root.get(this.replica);
     if (own instanceof Y.Array) {
@@ -162,11 +170,15 @@ export abstract class YCrdtBinding<S, C> {
         this.foreignBytes = this.measureForeign();
         this.foreignStale = false;
       }
+      const weight = this.codec.weight(this.state);
+      // Estimated from the last snapshot, so that a state that shrank (mass removals) is noticed.
+      const stateBytes = this.snapshotWeight > 0 ? (this.snapshotBytes * weight) / this.snapshotWeight : 0;
       if (
         this.ownSlot === undefined ||
         this.root.get(this.replica) !== this.ownSlot ||
-        this.logBytes > logFactor * this.snapshotBytes + minBytes ||
-        this.foreignBytes > foreignFactor * this.snapshotBytes + minBytes
+        this.logBytes > logFactor * Math.min(this.snapshotBytes, stateBytes) + minBytes ||
+        this.snapshotBytes + this.logBytes > (1 + logFactor) * stateBytes + minBytes ||
+        this.foreignBytes > foreignFactor * stateBytes + minBytes
       ) {
         this.checkpoint();
         return;
@@ -200,6 +212,7 @@ export abstract class YCrdtBinding<S, C> {
     this.root.set(this.replica, slot);
     this.ownSlot = slot;
     this.snapshotBytes = snapshot.length;
+    this.snapshotWeight = this.codec.weight(this.state);
     this.logBytes = 0;
     this.foreignBytes = 0;
   }

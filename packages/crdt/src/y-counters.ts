@@ -25,6 +25,7 @@ const gCodec: CrdtCodec<GCounter, CounterChange> = {
   encode: encodeGCounter,
   decode: decodeGCounter,
   merge: mergeGCounter,
+  weight: (counter) => counter.counts.size,
 };
 
 const pnCodec: CrdtCodec<PnCounter, CounterChange> = {
@@ -32,6 +33,7 @@ const pnCodec: CrdtCodec<PnCounter, CounterChange> = {
   encode: encodePnCounter,
   decode: decodePnCounter,
   merge: mergePnCounter,
+  weight: (counter) => counter.increments.size + counter.decrements.size,
 };
 
 /** A grow-only counter stored in a Y.Map (see README, "Yjs mapping"). */

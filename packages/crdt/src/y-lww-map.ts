@@ -33,6 +33,7 @@ export class YLwwMap extends YCrdtBinding<LwwMap, LwwMapChange> {
       decode: decodeLwwMap,
       merge: (target, source) => mergeLwwMap(target, source),
       admit: (source) => admitLwwMap(source, clock),
+      weight: (map) => map.entries.size,
     };
     super(root, codec, { ...options, replica: options.replica ?? clock.replica });
     this.clock = clock;

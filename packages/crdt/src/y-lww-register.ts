@@ -37,6 +37,7 @@ export class YLwwRegister extends YCrdtBinding<LwwRegister, LwwRegisterChange> {
       decode: decodeLwwRegister,
       merge: (target, source) => mergeLwwRegister(target, source),
       admit: (source) => admitLwwRegister(source, clock),
+      weight: () => 1,
     };
     super(root, codec, { ...options, replica: options.replica ?? clock.replica });
     this.clock = clock;

@@ -22,6 +22,7 @@ const codec: CrdtCodec<OrSet, OrSetChange> = {
   encode: encodeOrSet,
   decode: decodeOrSet,
   merge: mergeOrSet,
+  weight: (set) => set.entries.size + set.context.vv.size,
 };
 
 /** An add-wins OR-Set stored in a Y.Map (see README, "Yjs mapping"). */

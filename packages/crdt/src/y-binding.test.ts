@@ -370,11 +370,42 @@ describe('binding lifecycle', () => {
     expect(new YOrSet(other.getMap('s'), { replica: 'b' }).has('x')).toBe(true);
   });
 
-  it('refuses operations after destroy and stops observing', () => {
+  it('refuses operations after destroy, without changing its state, and stops observing', () => {
     const doc = new Y.Doc();
     const set = new YOrSet(doc.getMap('s'), { replica: 'a' });
     set.destroy();
     expect(() => set.add('x')).toThrow(/destroyed/);
+    expect(set.has('x')).toBe(false);
+    expect(doc.getMap('s').size).toBe(0);
     expect(() => new YOrSet(new Y.Map(), {})).toThrow(TypeError);
+  });
+
+  it("a new replica's first write is its delta, not a copy of the whole state", () => {
+    const doc = new Y.Doc();
+    const first = new YOrSet(doc.getMap('s'), { replica: 'a' });
+    for (let i = 0; i < 1_000; i++) first.add(`element-${i}`);
+    const later = new Y.Doc();
+    Y.applyUpdate(later, Y.encodeStateAsUpdate(doc));
+    const updates: Uint8Array[] = [];
+    later.on('update', (update: Uint8Array) => updates.push(update));
+    new YOrSet(later.getMap('s'), { replica: 'b' }).add('one more');
+    expect(updates).toHaveLength(1);
+    expect((updates[0] as Uint8Array).length).toBeLessThan(100);
+  });
+
+  it('rewrites everything it knows when another client deletes its slot', () => {
+    const doc = new Y.Doc();
+    const set = new YOrSet(doc.getMap('s'), { replica: 'a' });
+    set.add('x');
+    set.add('y');
+    const stock = new Y.Doc();
+    Y.applyUpdate(stock, Y.encodeStateAsUpdate(doc));
+    stock.getMap('s').delete('a');
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(stock, Y.encodeStateVector(doc)));
+    expect(set.values()).toEqual(['x', 'y']);
+    set.add('z');
+    const elsewhere = new Y.Doc();
+    Y.applyUpdate(elsewhere, Y.encodeStateAsUpdate(doc));
+    expect(new YOrSet(elsewhere.getMap('s'), { replica: 'b' }).values()).toEqual(['x', 'y', 'z']);
   });
 });

@@ -97,8 +97,12 @@ export abstract class YCrdtBinding<S, C> {
   private readonly deferred = new Map<Uint8Array, ReplicaId>();
   private readonly handler: (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction) => void;
   private ownSlot: Y.Array<Uint8Array> | undefined;
-  private snapshotBytes = 0;
-  private snapshotWeight = 0;
+  // The state's encoded size and weight when last measured (at bind time or a checkpoint): the
+  // basis for estimating its size now, without encoding it on every operation.
+  private baselineBytes: number;
+  private baselineWeight: number;
+  /** Bytes in the own slot, and how many of them are deltas written since its snapshot. */
+  private slotBytes = 0;
   private logBytes = 0;
   private foreignBytes = 0;
   private foreignStale = false;
@@ -113,14 +117,18 @@ export abstract class YCrdtBinding<S, C> {
     this.state = codec.create();
     const own = root.get(this.replica);
     if (own instanceof Y.Array) {
+      // A replica coming back under the id of an earlier session continues its slot.
       this.ownSlot = own;
-      for (const blob of own.toArray()) if (blob instanceof Uint8Array) this.logBytes += blob.length;
+      for (const blob of own.toArray()) if (blob instanceof Uint8Array) this.slotBytes += blob.length;
+      this.logBytes = this.slotBytes;
     }
     const incoming = this.createIncoming();
     root.forEach((value, key) => {
       this.absorbSlot(key, value, incoming);
     });
-    this.mergeIncoming(incoming, false);
+    this.mergeIncoming(incoming);
+    this.baselineBytes = codec.encode(this.state).length;
+    this.baselineWeight = codec.weight(this.state);
     this.foreignBytes = this.measureForeign();
     this.handler = (events, transaction) => this.onTransaction(events, transaction);
     root.observeDeep(this.handler);
@@ -158,39 +166,55 @@ export abstract class YCrdtBinding<S, C> {
   retry(): void {
     const incoming = this.createIncoming();
     this.retryDeferred(incoming);
-    this.mergeIncoming(incoming, false);
+    this.mergeIncoming(incoming);
   }
 
-  /** Write a delta produced by a local operation (already applied to `state`) to the own slot. */
-  protected commit(delta: S, change: C | null): void {
+  /**
+   * Run a local operation (`null`: nothing to do) and write its delta to the own slot, or
+   * checkpoint instead when the slot has grown too large.
+   */
+  protected commit(operate: () => { readonly delta: S; readonly change: C | null } | null): void {
     if (this.destroyed) throw new Error(`The binding of replica ${this.replica} was destroyed`);
+    const update = operate();
+    if (update === null) return;
     this.doc.transact(() => {
-      const { logFactor, foreignFactor, minBytes } = this.limits;
-      if (this.foreignStale) {
-        this.foreignBytes = this.measureForeign();
-        this.foreignStale = false;
-      }
-      const weight = this.codec.weight(this.state);
-      // Estimated from the last snapshot, so that a state that shrank (mass removals) is noticed.
-      const stateBytes = this.snapshotWeight > 0 ? (this.snapshotBytes * weight) / this.snapshotWeight : 0;
-      if (
-        this.ownSlot === undefined ||
-        this.root.get(this.replica) !== this.ownSlot ||
-        this.logBytes > logFactor * Math.min(this.snapshotBytes, stateBytes) + minBytes ||
-        this.snapshotBytes + this.logBytes > (1 + logFactor) * stateBytes + minBytes ||
-        this.foreignBytes > foreignFactor * stateBytes + minBytes
-      ) {
-        this.checkpoint();
-        return;
-      }
-      const blob = this.codec.encode(delta);
-      // At the front: Y.Array.push walks the whole list to find its end, insert(0) does not, and
-      // the order of blobs in a slot does not matter.
-      this.ownSlot.insert(0, [blob]);
-      this.logBytes += blob.length;
+      // Someone else replaced or removed our slot: rewrite everything we know.
+      if (this.ownSlot !== undefined && this.root.get(this.replica) !== this.ownSlot) this.checkpoint();
+      else if (this.needsCheckpoint()) this.checkpoint();
+      else this.append(this.codec.encode(update.delta));
     }, this);
-    if (change !== null) this.emit({ type: 'change', change, local: true });
+    if (update.change !== null) this.emit({ type: 'change', change: update.change, local: true });
     if (this.deferred.size > 0) this.retry();
+  }
+
+  private needsCheckpoint(): boolean {
+    const { logFactor, foreignFactor, minBytes } = this.limits;
+    if (this.foreignStale) {
+      this.foreignBytes = this.measureForeign();
+      this.foreignStale = false;
+    }
+    // Scaled by the entry count, so that a state that shrank (mass removals) is noticed.
+    const weight = this.codec.weight(this.state);
+    const stateBytes =
+      this.baselineWeight > 0 ? (this.baselineBytes * weight) / this.baselineWeight : this.baselineBytes;
+    return (
+      this.logBytes > logFactor * Math.min(this.baselineBytes, stateBytes) + minBytes ||
+      this.slotBytes > (1 + logFactor) * stateBytes + minBytes ||
+      this.foreignBytes > foreignFactor * stateBytes + minBytes
+    );
+  }
+
+  private append(blob: Uint8Array): void {
+    if (this.ownSlot === undefined) {
+      const slot = new Y.Array<Uint8Array>();
+      this.root.set(this.replica, slot);
+      this.ownSlot = slot;
+    }
+    // At the front: Y.Array.push walks the whole list to find its end, insert(0) does not, and
+    // the order of blobs in a slot does not matter.
+    this.ownSlot.insert(0, [blob]);
+    this.slotBytes += blob.length;
+    this.logBytes += blob.length;
   }
 
   private checkpoint(): void {
@@ -211,8 +235,9 @@ export abstract class YCrdtBinding<S, C> {
     });
     this.root.set(this.replica, slot);
     this.ownSlot = slot;
-    this.snapshotBytes = snapshot.length;
-    this.snapshotWeight = this.codec.weight(this.state);
+    this.baselineBytes = snapshot.length;
+    this.baselineWeight = this.codec.weight(this.state);
+    this.slotBytes = snapshot.length;
     this.logBytes = 0;
     this.foreignBytes = 0;
   }
@@ -225,7 +250,6 @@ export abstract class YCrdtBinding<S, C> {
       if (event.target === this.root) {
         for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
           const value = this.root.get(key);
-          if (key === this.replica && value !== this.ownSlot) this.ownSlot = undefined;
           if (value !== undefined) this.absorbSlot(key, value, incoming);
         }
       } else if (event.target instanceof Y.Array && event.target.parent === this.root) {
@@ -236,7 +260,7 @@ export abstract class YCrdtBinding<S, C> {
       }
     }
     this.foreignStale = true;
-    this.mergeIncoming(incoming, false);
+    this.mergeIncoming(incoming);
   }
 
   // Blobs of one transaction are first joined into a scratch state and merged into `state` once:
@@ -245,7 +269,7 @@ export abstract class YCrdtBinding<S, C> {
     return { state: this.codec.create(), blobs: [] };
   }
 
-  private mergeIncoming(incoming: Incoming<S>, local: boolean): void {
+  private mergeIncoming(incoming: Incoming<S>): void {
     if (incoming.blobs.length === 0) return;
     const change = this.codec.merge(this.state, incoming.state);
     for (const { key, blob } of incoming.blobs) {
@@ -253,7 +277,7 @@ export abstract class YCrdtBinding<S, C> {
       this.absorbed.add(blob);
       if (key !== this.replica) this.foreignBytes += blob.length;
     }
-    if (change !== null) this.emit({ type: 'change', change, local });
+    if (change !== null) this.emit({ type: 'change', change, local: false });
   }
 
   private absorbSlot(key: ReplicaId, value: unknown, incoming: Incoming<S>): void {

@@ -54,8 +54,7 @@ export class YGCounter extends YCrdtBinding<GCounter, CounterChange> {
 
   /** Add `amount` (a positive safe integer). */
   increment(amount = 1): void {
-    const { delta, change } = gCounterIncrement(this.state, this.replica, amount);
-    this.commit(delta, change);
+    this.commit(() => gCounterIncrement(this.state, this.replica, amount));
   }
 }
 
@@ -77,7 +76,6 @@ export class YPnCounter extends YCrdtBinding<PnCounter, CounterChange> {
 
   /** Add `amount` (a non-zero safe integer, negative to decrease). */
   add(amount: number): void {
-    const { delta, change } = pnCounterAdd(this.state, this.replica, amount);
-    this.commit(delta, change);
+    this.commit(() => pnCounterAdd(this.state, this.replica, amount));
   }
 }

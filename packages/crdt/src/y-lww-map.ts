@@ -8,7 +8,6 @@ import {
   encodeLwwMap,
   type LwwMap,
   type LwwMapChange,
-  type LwwMapUpdate,
   lwwMapDelete,
   lwwMapEntries,
   lwwMapGet,
@@ -66,15 +65,11 @@ export class YLwwMap extends YCrdtBinding<LwwMap, LwwMapChange> {
 
   /** Set `key` to `value`. */
   set(key: string, value: Json): void {
-    this.apply(lwwMapSet(this.state, key, value, this.clock));
+    this.commit(() => lwwMapSet(this.state, key, value, this.clock));
   }
 
   /** Remove `key`. */
   delete(key: string): void {
-    this.apply(lwwMapDelete(this.state, key, this.clock));
-  }
-
-  private apply({ delta, change }: LwwMapUpdate): void {
-    this.commit(delta, change);
+    this.commit(() => lwwMapDelete(this.state, key, this.clock));
   }
 }

@@ -60,7 +60,6 @@ export class YLwwRegister extends YCrdtBinding<LwwRegister, LwwRegisterChange> {
 
   /** Write `value`. */
   set(value: Json): void {
-    const { delta, change } = lwwRegisterSet(this.state, value, this.clock);
-    this.commit(delta, change);
+    this.commit(() => lwwRegisterSet(this.state, value, this.clock));
   }
 }

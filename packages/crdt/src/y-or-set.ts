@@ -7,7 +7,6 @@ import {
   mergeOrSet,
   type OrSet,
   type OrSetChange,
-  type OrSetUpdate,
   orSetAdd,
   orSetClear,
   orSetHas,
@@ -43,17 +42,17 @@ export class YOrSet extends YCrdtBinding<OrSet, OrSetChange> {
 
   /** Add `value`. */
   add(value: Json): void {
-    this.apply(orSetAdd(this.state, this.replica, value));
+    this.commit(() => orSetAdd(this.state, this.replica, value));
   }
 
   /** Remove `value` as observed here; a concurrent add elsewhere wins. */
   remove(value: Json): void {
-    this.apply(orSetRemove(this.state, value));
+    this.commit(() => (orSetHas(this.state, value) ? orSetRemove(this.state, value) : null));
   }
 
   /** Remove every element observed here. */
   clear(): void {
-    this.apply(orSetClear(this.state));
+    this.commit(() => (orSetSize(this.state) > 0 ? orSetClear(this.state) : null));
   }
 
   /** Whether `value` is an element. */
@@ -64,11 +63,5 @@ export class YOrSet extends YCrdtBinding<OrSet, OrSetChange> {
   /** The elements, ordered by canonical JSON text. */
   values(): Json[] {
     return orSetValues(this.state);
-  }
-
-  private apply({ delta, change }: OrSetUpdate): void {
-    // Removing an element that is not here produces an empty delta: nothing to write.
-    if (delta.context.vv.size === 0 && delta.context.cloud.size === 0) return;
-    this.commit(delta, change);
   }
 }

@@ -2,10 +2,18 @@ import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { ConnectionPaths } from './connection-paths.js';
 import { type ConnectionState, nextConnectionState, type ProviderSignal } from './connection-state.js';
 import { isDocId } from './doc-id.js';
+import { type LocalDatabase, openLocalDatabase } from './local-database.js';
+import { type MeshOptions, meshState, peerMeshOptions } from './mesh-options.js';
+import { type NetworkStatus, sameNetworkStatus } from './network-status.js';
+import { type LocalCopyState, type LocalCopyStatus, OfflineStore } from './offline-store.js';
+import { PeerMesh } from './peer-mesh.js';
 import { type AwarenessUser, derivePresence, type Presence } from './presence.js';
+import { filterRelayTraffic } from './relay-forwarding.js';
 import { relaySocketUrl } from './relay-url.js';
+import { SaveTracker } from './save-tracker.js';
 import { SessionDestroyedError } from './session-destroyed-error.js';
 import { selectionColour } from './user-colour.js';
 
@@ -23,8 +31,15 @@ export interface SessionStatus {
   readonly connection: ConnectionState;
   /** The relay has sent its whole document over the current connection, and the two are in step. */
   readonly synced: boolean;
-  /** The document has been loaded at least once, so the text is safe to show and edit. Never goes back to false. */
+  /**
+   * The document has been loaded at least once (from the local copy in this browser, or from the relay), so the text
+   * is safe to show and edit. Never goes back to false.
+   */
   readonly loaded: boolean;
+  /** Local changes that the relay has not confirmed storing yet (0: "All changes saved"). */
+  readonly unsaved: number;
+  /** The copy of the document kept in this browser's IndexedDB. */
+  readonly localCopy: LocalCopyStatus;
 }
 
 export interface DocSessionOptions {
@@ -37,11 +52,22 @@ export interface DocSessionOptions {
   readonly WebSocket?: unknown;
   /** Also sync with other tabs of this browser over BroadcastChannel (default true). */
   readonly crossTab?: boolean;
+  /**
+   * The document's WebRTC mesh (y-webrtc, signaling at `<relayUrl>/signal`), or `false` to use only the relay. By
+   * default the session joins it when the runtime has WebRTC (a global `RTCPeerConnection`, or `mesh.wrtc`).
+   */
+  readonly mesh?: MeshOptions | false;
+  /**
+   * Where the local copy lives: a database from `openLocalDatabase` (default: the `meshpad` IndexedDB database), or
+   * `false` to keep none. The session loads the copy before it connects, and writes every change to it.
+   */
+  readonly localCopy?: LocalDatabase | false;
 }
 
 export type DocSessionEvents = {
   status: (status: SessionStatus) => void;
   presence: (presence: readonly Presence[]) => void;
+  network: (network: NetworkStatus) => void;
 };
 
 interface Waiter {
@@ -60,7 +86,13 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   readonly text: Y.Text;
   readonly awareness: Awareness;
   private readonly provider: WebsocketProvider;
-  private currentStatus: SessionStatus = { connection: 'connecting', synced: false, loaded: false };
+  private readonly mesh: PeerMesh | undefined;
+  private readonly paths: ConnectionPaths;
+  private readonly unfilterRelay: () => void;
+  private currentNetwork: NetworkStatus;
+  private readonly store: OfflineStore | undefined;
+  private readonly saves: SaveTracker;
+  private currentStatus: SessionStatus;
   private currentPresence: readonly Presence[] = [];
   private waiters: Waiter[] = [];
   private isDestroyed = false;
@@ -77,15 +109,51 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.awareness = new Awareness(this.doc);
     this.awareness.on('change', this.onAwarenessChange);
     this.setUser(options.user);
+    const database = options.localCopy ?? openLocalDatabase();
+    this.store = database === false ? undefined : new OfflineStore(this.doc, options.docId, { db: database });
+    this.currentStatus = {
+      connection: 'connecting',
+      synced: false,
+      loaded: false,
+      unsaved: 0,
+      localCopy: this.store?.state ?? { state: 'off' },
+    };
+    const mesh = meshState(options.mesh);
+    if (mesh === 'on' && options.crossTab === false) {
+      throw new RangeError('crossTab: false needs mesh: false: y-webrtc always syncs tabs over BroadcastChannel');
+    }
     this.provider = new WebsocketProvider(serverUrl, options.docId, this.doc, {
+      // Connects once the local copy is loaded, so sync step 1 asks the relay only for what this browser lacks.
+      connect: this.store === undefined,
       awareness: this.awareness,
-      disableBc: options.crossTab === false,
+      // With the mesh on, y-webrtc syncs this browser's tabs (and knows which peers they are): one channel, not two.
+      disableBc: options.crossTab === false || mesh === 'on',
       ...(options.WebSocket === undefined ? {} : { WebSocketPolyfill: options.WebSocket as typeof WebSocket }),
     });
     this.provider.on('status', this.onProviderStatus);
     this.provider.on('connection-close', this.onConnectionClose);
     this.provider.on('connection-error', this.onConnectionError);
     this.provider.on('sync', this.onSync);
+    this.mesh =
+      mesh === 'on'
+        ? new PeerMesh(this.doc, this.awareness, peerMeshOptions(options.docId, options.relayUrl, options.mesh || {}))
+        : undefined;
+    this.paths = new ConnectionPaths(this.awareness, this.provider, this.mesh, () => this.provider.wsconnected);
+    this.unfilterRelay = filterRelayTraffic(this.provider, this.doc, this.awareness, this.paths);
+    this.currentNetwork = { mesh, relay: false, directConnections: 0, routes: this.paths.routes };
+    this.paths.on('change', this.onNetworkChange);
+    this.mesh?.on('change', this.onNetworkChange);
+    this.mesh?.on('synced', this.onMeshSynced);
+    this.paths.refresh();
+    this.saves = new SaveTracker(
+      this.provider,
+      (origin) => origin !== this.provider && origin !== this.store && !this.paths.isMeshOrigin(origin),
+    );
+    this.saves.on('unsaved', this.onUnsaved);
+    if (this.store !== undefined) {
+      this.store.on('state', this.onLocalCopyState);
+      this.store.load().then(this.onLocalCopyLoaded, () => this.connectProvider());
+    }
   }
 
   /** The current status; see {@link SessionStatus}. */
@@ -98,8 +166,27 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     return this.currentPresence;
   }
 
+  /** How this session reaches the others: directly, through the relay, or through other peers. */
+  get network(): NetworkStatus {
+    return this.currentNetwork;
+  }
+
   get destroyed(): boolean {
     return this.isDestroyed;
+  }
+
+  /**
+   * Some change exists only in this tab's memory: neither written to the local copy yet nor confirmed by the relay.
+   * Closing the tab now would lose it.
+   */
+  get hasChangesOnlyInMemory(): boolean {
+    if (this.saves.unsaved === 0) return false;
+    return this.store === undefined || this.store.state.state !== 'ready' || this.store.hasUnwrittenChanges;
+  }
+
+  /** Writes pending changes to the local copy now; resolves once they are written (or the write failed). */
+  flushLocalCopy(): Promise<void> {
+    return this.store?.flush() ?? Promise.resolve();
   }
 
   /**
@@ -129,6 +216,18 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.provider.off('connection-error', this.onConnectionError);
     this.provider.off('sync', this.onSync);
     this.awareness.off('change', this.onAwarenessChange);
+    this.saves.off('unsaved', this.onUnsaved);
+    this.saves.destroy();
+    this.store?.off('state', this.onLocalCopyState);
+    // Starts the last write of the local copy, which reads the document before it is destroyed below.
+    void this.store?.destroy();
+    this.paths.off('change', this.onNetworkChange);
+    this.paths.destroy();
+    this.mesh?.off('change', this.onNetworkChange);
+    this.mesh?.off('synced', this.onMeshSynced);
+    // Says goodbye to direct peers over the still-open data channels, then closes them.
+    this.mesh?.destroy();
+    this.unfilterRelay();
     // The provider announces our departure over the still-open socket before closing it.
     this.provider.destroy();
     this.awareness.destroy();
@@ -142,7 +241,13 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   private updateStatus(next: SessionStatus): void {
     const current = this.currentStatus;
-    if (next.connection === current.connection && next.synced === current.synced && next.loaded === current.loaded) {
+    if (
+      next.connection === current.connection &&
+      next.synced === current.synced &&
+      next.loaded === current.loaded &&
+      next.unsaved === current.unsaved &&
+      next.localCopy === current.localCopy
+    ) {
       return;
     }
     this.currentStatus = next;
@@ -165,6 +270,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   private readonly onProviderStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }): void => {
     this.signal(status);
+    this.paths.refresh();
+    this.onNetworkChange();
   };
 
   private readonly onConnectionClose = (): void => {
@@ -176,7 +283,45 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   };
 
   private readonly onSync = (synced: boolean): void => {
+    if (synced) this.store?.keepCopy();
     this.updateStatus({ ...this.currentStatus, synced, loaded: this.currentStatus.loaded || synced });
+  };
+
+  private connectProvider(): void {
+    if (!this.isDestroyed && !this.provider.shouldConnect) this.provider.connect();
+  }
+
+  private readonly onLocalCopyLoaded = ({ exists, unsaved }: { exists: boolean; unsaved: number }): void => {
+    if (this.isDestroyed) return;
+    this.saves.adopt(unsaved);
+    if (exists) this.updateStatus({ ...this.currentStatus, loaded: true });
+    this.connectProvider();
+  };
+
+  private readonly onLocalCopyState = (localCopy: LocalCopyState): void => {
+    this.updateStatus({ ...this.currentStatus, localCopy });
+  };
+
+  private readonly onUnsaved = (unsaved: number): void => {
+    this.store?.setUnsaved(unsaved);
+    this.updateStatus({ ...this.currentStatus, unsaved });
+  };
+
+  private readonly onNetworkChange = (): void => {
+    const next: NetworkStatus = {
+      mesh: this.currentNetwork.mesh,
+      relay: this.provider.wsconnected,
+      directConnections: this.mesh?.directPeerIds().size ?? 0,
+      routes: this.paths.routes,
+    };
+    if (sameNetworkStatus(next, this.currentNetwork)) return;
+    this.currentNetwork = next;
+    this.emit('network', [next]);
+  };
+
+  /** A peer sent its whole document: it can be shown even while the relay is out of reach. */
+  private readonly onMeshSynced = (): void => {
+    this.updateStatus({ ...this.currentStatus, loaded: true });
   };
 
   private readonly onAwarenessChange = (): void => {

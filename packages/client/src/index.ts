@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
- * `@meshpad/client` is what a Meshpad editor talks to: a {@link DocSession} per open document (its `Y.Doc`, the
- * connection to the relay and awareness of who else is there), the user's identity in this browser, and document ids.
+ * `@meshpad/client` is what a Meshpad editor talks to: a {@link DocSession} per open document (its `Y.Doc`, its local
+ * copy in IndexedDB, the connection to the relay, how many changes the relay has not confirmed storing, and awareness of
+ * who else is there), the local copies this browser holds, the user's identity in this browser, and document ids.
  *
  * ```ts
  * const identity = loadIdentity(localStorage);
@@ -30,8 +31,24 @@ export {
 } from './identity.js';
 export type { KeyValueStorage } from './key-value-storage.js';
 export { createMemoryStorage } from './key-value-storage.js';
+export type { LocalCopy } from './local-copies.js';
+export { listLocalCopies, removeLocalCopy } from './local-copies.js';
+export type { LocalDatabase } from './local-database.js';
+export { LOCAL_DATABASE_NAME, openLocalDatabase } from './local-database.js';
+export type { LocalStoreErrorCode } from './local-store-error.js';
+export { LocalStoreError } from './local-store-error.js';
+export type {
+  LoadedCopy,
+  LocalCopyState,
+  LocalCopyStatus,
+  OfflineStoreEvents,
+  OfflineStoreOptions,
+} from './offline-store.js';
+export { OfflineStore } from './offline-store.js';
 export type { AwarenessUser, Presence } from './presence.js';
 export { ANONYMOUS_NAME, derivePresence } from './presence.js';
 export { relaySocketUrl, YJS_PATH } from './relay-url.js';
+export type { SaveTrackerEvents } from './save-tracker.js';
+export { SaveTracker } from './save-tracker.js';
 export { SessionDestroyedError } from './session-destroyed-error.js';
 export { colourForUser, USER_COLOURS } from './user-colour.js';

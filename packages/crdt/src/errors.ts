@@ -18,7 +18,10 @@ export class CrdtDecodeError extends CrdtError {
   }
 }
 
-/** A remote timestamp lies further in the future than the clock's drift bound; nothing was changed. */
+/**
+ * A remote timestamp lies further in the future than the clock's drift bound (or carries an absurd
+ * logical counter); nothing was changed.
+ */
 export class ClockDriftError extends CrdtError {
   readonly code = 'clock-drift' as const;
 

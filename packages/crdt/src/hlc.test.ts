@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runs } from '../test/fast-check-setup.js';
-import { ClockDriftError, compareTimestamps, type HlcTimestamp, HybridLogicalClock } from './index.js';
+import { ClockDriftError, compareTimestamps, type HlcTimestamp, HybridLogicalClock, MAX_LOGICAL } from './index.js';
 
 describe('HybridLogicalClock', () => {
   it('is strictly monotonic and ahead of everything received, whatever the physical clock does', () => {
@@ -68,6 +68,17 @@ describe('HybridLogicalClock', () => {
     }
     clock.receive({ wall: time + 1_000, logical: 7, replica: 'b' });
     expect(clock.last).toEqual({ wall: time + 1_000, logical: 8, replica: 'a' });
+  });
+
+  it('refuses to follow an absurd logical counter, which would exhaust its own counters', () => {
+    const clock = new HybridLogicalClock('a', { now: () => 1_000 });
+    const before = clock.now();
+    expect(() => clock.receive({ wall: 1_000, logical: Number.MAX_SAFE_INTEGER, replica: 'b' })).toThrow(
+      ClockDriftError,
+    );
+    expect(clock.last).toEqual(before);
+    clock.receive({ wall: 1_000, logical: MAX_LOGICAL, replica: 'b' });
+    expect(clock.now().logical).toBe(MAX_LOGICAL + 2);
   });
 
   it('refuses malformed timestamps and options', () => {

@@ -22,6 +22,12 @@ export interface HlcOptions {
 /** The default drift bound: one minute. */
 export const DEFAULT_MAX_DRIFT = 60_000;
 
+/**
+ * The largest remote logical counter a clock follows. Real counters reset whenever wall time
+ * advances; following an absurd one would make every later local timestamp an unsafe integer.
+ */
+export const MAX_LOGICAL = 2 ** 31;
+
 /** Total order on timestamps: wall time, then logical counter, then replica id. */
 export function compareTimestamps(a: HlcTimestamp, b: HlcTimestamp): number {
   if (a.wall !== b.wall) return a.wall < b.wall ? -1 : 1;
@@ -81,23 +87,31 @@ export class HybridLogicalClock {
     return this.last;
   }
 
-  /** Throw a `ClockDriftError` if `remote` lies too far in the future; the clock is not changed. */
+  /**
+   * Throw a `ClockDriftError` if `remote` lies too far in the future (wall time beyond the drift
+   * bound, or a logical counter beyond {@link MAX_LOGICAL}); the clock is not changed.
+   */
   check(remote: HlcTimestamp): void {
-    const physical = this.readPhysical();
-    if (remote.wall - physical > this.maxDrift) throw new ClockDriftError(remote, physical, this.maxDrift);
+    this.checkAgainst(remote, this.readPhysical());
   }
 
   /** Advance past a remote timestamp, after {@link check}ing it. */
   receive(remote: HlcTimestamp): void {
     assertTimestamp(remote);
     const physical = this.readPhysical();
-    if (remote.wall - physical > this.maxDrift) throw new ClockDriftError(remote, physical, this.maxDrift);
+    this.checkAgainst(remote, physical);
     const wall = Math.max(this.wall, remote.wall, physical);
     if (wall === this.wall && wall === remote.wall) this.logical = Math.max(this.logical, remote.logical) + 1;
     else if (wall === this.wall) this.logical++;
     else if (wall === remote.wall) this.logical = remote.logical + 1;
     else this.logical = 0;
     this.wall = wall;
+  }
+
+  private checkAgainst(remote: HlcTimestamp, physical: number): void {
+    if (remote.wall - physical > this.maxDrift || remote.logical > MAX_LOGICAL) {
+      throw new ClockDriftError(remote, physical, this.maxDrift);
+    }
   }
 
   private readPhysical(): number {

@@ -32,7 +32,7 @@ export {
   mergeGCounter,
 } from './g-counter.js';
 export type { HlcOptions, HlcTimestamp } from './hlc.js';
-export { compareTimestamps, DEFAULT_MAX_DRIFT, HybridLogicalClock, maxTimestamp } from './hlc.js';
+export { compareTimestamps, DEFAULT_MAX_DRIFT, HybridLogicalClock, MAX_LOGICAL, maxTimestamp } from './hlc.js';
 export type { CanonicalJson, Json } from './json-value.js';
 export { canonicalize } from './json-value.js';
 export type {
@@ -117,7 +117,7 @@ export {
   versionVectorGet,
   versionVectorIncludes,
 } from './version-vector.js';
-export type { BindingEvent, BindingListener, BindingOptions, CompactionOptions } from './y-binding.js';
+export type { BindingEvent, BindingListener, BindingOptions, CompactionOptions, CrdtCodec } from './y-binding.js';
 export { YCrdtBinding } from './y-binding.js';
 export { YGCounter, YPnCounter } from './y-counters.js';
 export { YLwwMap } from './y-lww-map.js';

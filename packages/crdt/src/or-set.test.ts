@@ -129,6 +129,13 @@ describe('OR-Set', () => {
     expect([encodeOrSet(a), encodeOrSet(b)]).toEqual(before);
   });
 
+  it('refuses to create a dot no decoder would accept when a peer claimed all of its counters', () => {
+    const set = createOrSet();
+    set.context.vv.set('me', Number.MAX_SAFE_INTEGER);
+    expect(() => orSetAdd(set, 'me', 'x')).toThrow(RangeError);
+    expect(orSetSize(set)).toBe(0);
+  });
+
   it('refuses invalid replica ids and non-JSON elements', () => {
     expect(() => orSetAdd(createOrSet(), '', 'x')).toThrow(TypeError);
     expect(() => orSetAdd(createOrSet(), 'a', undefined as never)).toThrow(TypeError);

@@ -94,6 +94,8 @@ export function orSetAdd(set: OrSet, replica: ReplicaId, value: Json): OrSetUpda
   for (const dot of set.entries.get(canonical.key)?.dots ?? [])
     causalContextAdd(delta.context, dot.replica, dot.counter);
   const counter = causalContextNext(set.context, replica);
+  // Only reachable if a peer claimed dots of this replica it never made; no decoder would accept more.
+  if (!Number.isSafeInteger(counter)) throw new RangeError(`Replica ${replica} has no dot counters left`);
   causalContextAdd(delta.context, replica, counter);
   insertDot(delta, canonical, { replica, counter });
   return { delta, change: mergeOrSet(set, delta) };

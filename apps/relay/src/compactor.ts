@@ -1,8 +1,9 @@
-import { compactUpdates, type DocStore } from '@meshpad/storage';
+import { compactUpdatesInSlices, type DocStore } from '@meshpad/storage';
 import type { FastifyBaseLogger } from 'fastify';
 
 /**
- * Rewrites a document's update log as one garbage-collected snapshot, in the background: after the
+ * Rewrites a document's update log as one garbage-collected snapshot, in the background (yielding to the
+ * event loop between slices of updates): after the
  * document has been quiet for `delayMs`, one document at a time. Appends made meanwhile are kept.
  */
 export class Compactor {
@@ -49,7 +50,7 @@ export class Compactor {
       const started = performance.now();
       const stored = await this.store.load(docName);
       if (stored.updates.length <= 1) return;
-      const snapshot = compactUpdates(stored.updates);
+      const snapshot = await compactUpdatesInSlices(stored.updates);
       await this.store.compact(docName, snapshot, stored.clock);
       this.log.debug(
         { room: docName, entries: stored.updates.length, bytes: stored.bytes, snapshotBytes: snapshot.length },

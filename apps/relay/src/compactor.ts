@@ -2,9 +2,9 @@ import { compactUpdatesInSlices, type DocStore } from '@meshpad/storage';
 import type { FastifyBaseLogger } from 'fastify';
 
 /**
- * Rewrites a document's update log as one garbage-collected snapshot, in the background (yielding to the
- * event loop between slices of updates): after the
- * document has been quiet for `delayMs`, one document at a time. Appends made meanwhile are kept.
+ * Rewrites a document's update log as one garbage-collected snapshot, in the background: after the
+ * document has been quiet for `delayMs`, one document at a time, yielding to the event loop between
+ * slices of updates. Appends made meanwhile are kept.
  */
 export class Compactor {
   private readonly timers = new Map<string, NodeJS.Timeout>();

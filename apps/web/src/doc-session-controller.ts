@@ -21,7 +21,13 @@ export interface DocSessionControllerOptions {
  */
 export class DocSessionController implements ReactiveController {
   session: DocSession | undefined;
-  status: SessionStatus = { connection: 'connecting', synced: false, loaded: false };
+  status: SessionStatus = {
+    connection: 'connecting',
+    synced: false,
+    loaded: false,
+    unsaved: 0,
+    localCopy: { state: 'loading' },
+  };
   presence: readonly Presence[] = [];
   identity: Identity | undefined;
 

@@ -1,2 +1,5 @@
 import './theme.css';
 import './mp-app.js';
+import { registerServiceWorker } from './register-service-worker.js';
+
+registerServiceWorker();

@@ -70,7 +70,11 @@ export class MpConnectionStatus extends LitElement {
   ];
 
   @property({ attribute: false })
-  status: SessionStatus = { connection: 'connecting', synced: false, loaded: false };
+  status: Pick<SessionStatus, 'connection' | 'synced' | 'loaded'> = {
+    connection: 'connecting',
+    synced: false,
+    loaded: false,
+  };
 
   override render() {
     const text = describeStatus(this.status);

@@ -5,12 +5,14 @@ import { DocSessionController } from './doc-session-controller.js';
 import { displayTitle } from './doc-title.js';
 import { RecentDocsController } from './recent-docs-controller.js';
 import { controlStyles } from './shared-styles.js';
+import { UnsavedChangesGuard } from './unsaved-changes-guard.js';
 import './mp-brand.js';
 import './mp-connection-status.js';
 import './mp-copy-link.js';
 import './mp-editor.js';
 import './mp-name-field.js';
 import './mp-presence-list.js';
+import './mp-save-status.js';
 import './mp-shortcuts.js';
 
 /** The page of one document: header, editor, and a side panel with the people in it. */
@@ -64,7 +66,8 @@ export class MpDocPage extends LitElement {
         overflow-wrap: anywhere;
       }
 
-      mp-connection-status {
+      mp-connection-status,
+      mp-save-status {
         flex: 0 1 auto;
       }
 
@@ -122,6 +125,9 @@ export class MpDocPage extends LitElement {
     storage: this.storage,
   }));
 
+  /** Registers itself with this element: warns before the page is left while a change is only in memory. */
+  protected readonly unsavedChanges = new UnsavedChangesGuard(this, () => this.doc.session);
+
   private readonly recent = new RecentDocsController(
     this,
     () => this.storage,
@@ -137,6 +143,7 @@ export class MpDocPage extends LitElement {
           <div class="doc-id"><span class="visually-hidden">Document id </span>${this.docId}</div>
         </div>
         <mp-connection-status .status=${status}></mp-connection-status>
+        <mp-save-status .status=${status}></mp-save-status>
         <mp-copy-link .url=${location.href}></mp-copy-link>
       </header>
       <div class="body">

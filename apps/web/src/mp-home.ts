@@ -1,11 +1,14 @@
-import { type KeyValueStorage, newDocId } from '@meshpad/client';
-import { css, html, LitElement } from 'lit';
+import { type KeyValueStorage, type LocalCopy, newDocId } from '@meshpad/client';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { displayTitle } from './doc-title.js';
+import { LocalCopiesController } from './local-copies-controller.js';
 import { navigate } from './location-controller.js';
+import type { RecentDoc } from './recent-docs.js';
 import { RecentDocsController } from './recent-docs-controller.js';
 import { formatTimeAgo } from './relative-time.js';
 import { docPath } from './route.js';
+import { unsavedLabel } from './save-status-text.js';
 import { controlStyles } from './shared-styles.js';
 import './mp-brand.js';
 
@@ -66,7 +69,15 @@ export class MpHome extends LitElement {
         border-top: 1px solid var(--mp-border);
       }
 
+      li {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+      }
+
       li a {
+        flex: 1 1 16rem;
+        min-width: 0;
         display: flex;
         flex-wrap: wrap;
         align-items: baseline;
@@ -98,6 +109,41 @@ export class MpHome extends LitElement {
         white-space: nowrap;
       }
 
+      .local {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem;
+        padding: 0 1rem 0.75rem;
+        font-size: 0.875rem;
+      }
+
+      li a + .local {
+        padding-top: 0.75rem;
+      }
+
+      .offline {
+        color: var(--mp-ok);
+        font-weight: 600;
+      }
+
+      .unsaved {
+        color: var(--mp-busy);
+      }
+
+      .local button {
+        font-size: 0.8rem;
+        padding: 0.25em 0.6em;
+      }
+
+      .problem {
+        margin: 0 0 0.75rem;
+        padding: 0.5rem 0.75rem;
+        border: 1px solid var(--mp-bad);
+        border-radius: var(--mp-radius);
+        font-size: 0.875rem;
+      }
+
       .empty {
         color: var(--mp-muted);
         padding: 1rem;
@@ -113,6 +159,7 @@ export class MpHome extends LitElement {
   storage!: KeyValueStorage;
 
   private readonly recent = new RecentDocsController(this, () => this.storage);
+  private readonly localCopies = new LocalCopiesController(this);
 
   override render() {
     const now = Date.now();
@@ -130,6 +177,13 @@ export class MpHome extends LitElement {
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading">Recent documents</h2>
           ${
+            this.localCopies.error === undefined
+              ? nothing
+              : html`<p class="problem" role="alert">
+                  Offline copies are not available in this browser: ${this.localCopies.error.message}.
+                </p>`
+          }
+          ${
             this.recent.docs.length === 0
               ? html`<p class="empty">Documents you open in this browser will be listed here.</p>`
               : html`<ul>
@@ -139,6 +193,7 @@ export class MpHome extends LitElement {
                       <span class="doc-title ${doc.title === '' ? 'untitled' : ''}">${displayTitle(doc.title)}</span>
                       <time datetime=${new Date(doc.openedAt).toISOString()}>Opened ${formatTimeAgo(doc.openedAt, now)}</time>
                     </a>
+                    ${this.renderLocalCopy(doc, this.localCopies.copies.get(doc.id))}
                   </li>`,
                 )}
               </ul>`
@@ -146,6 +201,34 @@ export class MpHome extends LitElement {
         </section>
       </main>
     </div>`;
+  }
+
+  private renderLocalCopy(doc: RecentDoc, copy: LocalCopy | undefined) {
+    if (copy === undefined) return nothing;
+    return html`<div class="local">
+      <span class="offline">Available offline</span>
+      ${copy.unsaved > 0 ? html`<span class="unsaved">${unsavedLabel(copy.unsaved)}</span>` : nothing}
+      <button
+        type="button"
+        aria-label=${`Remove the local copy of ${displayTitle(doc.title)}`}
+        @click=${() => this.removeLocalCopy(doc, copy)}
+      >
+        Remove local copy
+      </button>
+    </div>`;
+  }
+
+  private removeLocalCopy(doc: RecentDoc, copy: LocalCopy): void {
+    if (
+      copy.unsaved > 0 &&
+      !window.confirm(
+        `“${displayTitle(doc.title)}” has ${unsavedLabel(copy.unsaved)}: the relay does not have them. Removing ` +
+          'the copy in this browser loses them, unless a tab with the document is still open. Remove it anyway?',
+      )
+    ) {
+      return;
+    }
+    void this.localCopies.remove(doc.id);
   }
 
   private createDocument(): void {

@@ -17,7 +17,7 @@ describe('describeStatus', () => {
   it('tells an offline user whether their edits are kept or the document has not loaded', () => {
     const editing = describeStatus({ connection: 'offline', synced: false, loaded: true });
     const waiting = describeStatus({ connection: 'offline', synced: false, loaded: false });
-    expect(editing.sentence).toMatch(/changes stay in this tab/);
+    expect(editing.sentence).toMatch(/changes are kept/);
     expect(waiting.sentence).toMatch(/can’t load yet/);
   });
 

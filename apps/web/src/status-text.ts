@@ -8,11 +8,15 @@ export interface StatusText {
 }
 
 /** Describes a session status in plain words. */
-export const describeStatus = ({ connection, synced, loaded }: SessionStatus): StatusText => {
+export const describeStatus = ({
+  connection,
+  synced,
+  loaded,
+}: Pick<SessionStatus, 'connection' | 'synced' | 'loaded'>): StatusText => {
   switch (connection) {
     case 'connected':
       return synced
-        ? { label: 'Connected', sentence: 'Your changes are saved to the relay and shared live.', tone: 'ok' }
+        ? { label: 'Connected', sentence: 'Your changes are shared live.', tone: 'ok' }
         : { label: 'Syncing', sentence: 'Connected, catching up with the relay.', tone: 'busy' };
     case 'connecting':
       return { label: 'Connecting', sentence: 'Reaching the relay…', tone: 'busy' };
@@ -20,7 +24,7 @@ export const describeStatus = ({ connection, synced, loaded }: SessionStatus): S
       return loaded
         ? {
             label: 'Offline',
-            sentence: 'Can’t reach the relay. Keep writing: your changes stay in this tab and sync when it is back.',
+            sentence: 'Can’t reach the relay. Keep writing: your changes are kept and sync when it is back.',
             tone: 'bad',
           }
         : {

@@ -1,5 +1,5 @@
 import { now, sleep } from './clock.mjs';
-import { cpuSeconds } from './proc.mjs';
+import { cpuSeconds, machineBusySeconds } from './proc.mjs';
 import { percentile } from './stats.mjs';
 
 const WRITER_CLIENT_ID_BASE = 1_000_000;
@@ -36,7 +36,13 @@ export async function runFanout(pool, server, topology, { rate, durationMs }) {
   const startAt = now() + 100;
   const spread = topology.writers.length;
   const phaseOf = new Map(writerIds.map((id, i) => [id, i / spread]));
-  const cpuBefore = { server: cpuSeconds(server.pid), clients: pool.pids.map(cpuSeconds), at: now() };
+  const cpuBefore = {
+    server: cpuSeconds(server.pid),
+    clients: pool.pids.map(cpuSeconds),
+    self: cpuSeconds(process.pid),
+    machine: machineBusySeconds(),
+    at: now(),
+  };
   const written = (
     await pool.all('write', (p) => {
       const ids = groups.get(p);
@@ -53,7 +59,13 @@ export async function runFanout(pool, server, topology, { rate, durationMs }) {
     caughtUp = (await pool.all('caughtUp', () => ({ targets }))).every(Boolean);
     if (!caughtUp) await sleep(5);
   }
-  const cpuAfter = { server: cpuSeconds(server.pid), clients: pool.pids.map(cpuSeconds), at: now() };
+  const cpuAfter = {
+    server: cpuSeconds(server.pid),
+    clients: pool.pids.map(cpuSeconds),
+    self: cpuSeconds(process.pid),
+    machine: machineBusySeconds(),
+    at: now(),
+  };
   const taken = await pool.all('take', (p) => ({ ids: groups.get(p) }));
   return {
     ...joinTimes(topology, taken),
@@ -61,11 +73,21 @@ export async function runFanout(pool, server, topology, { rate, durationMs }) {
     ops: written.reduce((n, w) => n + w.ops, 0),
     writerMaxLagMs: Math.max(0, ...written.map((w) => w.maxLagMs)),
     caughtUp,
-    cpu: {
-      wallSeconds: (cpuAfter.at - cpuBefore.at) / 1000,
-      server: cpuAfter.server - cpuBefore.server,
-      clients: cpuAfter.clients.reduce((n, v, i) => n + v - cpuBefore.clients[i], 0),
-    },
+    cpu: cpuUse(cpuBefore, cpuAfter),
+  };
+}
+
+/** CPU seconds of the server, the client processes, and everything else on the machine, over a span. */
+function cpuUse(before, after) {
+  const server = after.server - before.server;
+  const clients = after.clients.reduce((n, v, i) => n + v - before.clients[i], 0);
+  const self = after.self - before.self;
+  return {
+    wallSeconds: (after.at - before.at) / 1000,
+    server,
+    clients,
+    // Other processes' work (other users of the machine); includes this orchestrator's own little.
+    others: Math.max(0, after.machine - before.machine - server - clients - self),
   };
 }
 

@@ -50,6 +50,16 @@ export async function waitQuiet(pid, { windowMs = 1000, busyShare = 0.03, maxMs 
   return false;
 }
 
+/**
+ * CPU seconds the whole machine spent busy (all cores: user, nice, system, irq, softirq, steal), from
+ * /proc/stat; compared with our own processes it shows how much other work ran meanwhile.
+ */
+export function machineBusySeconds() {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+  const [user, nice, system, , , irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / clockTicks();
+}
+
 /** Samples CPU seconds of several processes at once. */
 export function cpuSnapshot(pids) {
   return pids.map((pid) => cpuSeconds(pid));

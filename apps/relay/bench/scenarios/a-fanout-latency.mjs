@@ -10,6 +10,7 @@ export default {
     { key: 'p99', label: 'p99 op → all 19 clients', unit: 'ms', better: 'lower', target: { max: 6 } },
     { key: 'max', label: 'max op → all 19 clients', unit: 'ms', better: 'lower' },
     { key: 'ops', label: 'ops measured (lost)', unit: '', better: 'info' },
+    { key: 'others', label: 'other processes CPU meanwhile', unit: '% of 200', better: 'info' },
   ],
   async run({ server, pool, quick }) {
     const topology = fanoutTopology({ rooms: 1, clientsPerRoom: 20, writersIn: () => 2, roomPrefix: 'a' });
@@ -18,6 +19,7 @@ export default {
     const result = await runFanout(pool, server, topology, { rate: 20, durationMs: quick ? 5_000 : 30_000 });
     return {
       values: {
+        others: (100 * result.cpu.others) / result.cpu.wallSeconds,
         p50: result.latencyMs.p50,
         p99: result.latencyMs.p99,
         max: result.latencyMs.max,

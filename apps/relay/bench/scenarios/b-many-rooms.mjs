@@ -13,6 +13,7 @@ export default {
     { key: 'cpuPerDelivery', label: 'server CPU per delivered update', unit: 'µs', better: 'lower' },
     { key: 'serverCpu', label: 'server CPU', unit: '% core', better: 'lower' },
     { key: 'delivered', label: 'delivered updates/s', unit: '/s', better: 'info' },
+    { key: 'others', label: 'other processes CPU meanwhile', unit: '% of 200', better: 'info' },
   ],
   async run({ server, pool, quick }) {
     const topology = fanoutTopology({
@@ -26,6 +27,7 @@ export default {
     const result = await runFanout(pool, server, topology, { rate: RATE, durationMs: quick ? 5_000 : 20_000 });
     return {
       values: {
+        others: (100 * result.cpu.others) / result.cpu.wallSeconds,
         p50: result.latencyMs.p50,
         p99: result.latencyMs.p99,
         cpuPerDelivery: (result.cpu.server * 1e6) / result.deliveries,

@@ -24,6 +24,7 @@ function summarize(rate, result) {
     caughtUp: result.caughtUp,
     serverCpuPercent: (100 * result.cpu.server) / wall,
     clientCpuPercent: (100 * result.cpu.clients) / wall,
+    otherCpuPercent: (100 * result.cpu.others) / wall,
     writerMaxLagMs: result.writerMaxLagMs,
     maxMsBySecond: result.latencyMs.bySecond.map((b) => Math.round(b.max)),
     opsPerFrame: result.deliveries / Math.max(1, result.updatesApplied),
@@ -37,7 +38,8 @@ function describeFailure(step) {
     step.serverCpuPercent >= 85 ? ' (server CPU-bound)' : step.clientCpuPercent >= 150 ? ' (clients CPU-bound)' : '';
   return (
     `${Math.round(step.offeredDeliveredPerSecond).toLocaleString('en-US')}/s: p99 ${step.p99Ms.toFixed(0)} ms, ` +
-    `server ${step.serverCpuPercent.toFixed(0)}%, clients ${step.clientCpuPercent.toFixed(0)}%${where}`
+    `server ${step.serverCpuPercent.toFixed(0)}%, clients ${step.clientCpuPercent.toFixed(0)}%, ` +
+    `others ${step.otherCpuPercent.toFixed(0)}%${where}`
   );
 }
 
@@ -61,6 +63,7 @@ export default {
     { key: 'p99AtMax', label: 'p99 at that rate', unit: 'ms', better: 'info' },
     { key: 'serverCpuAtMax', label: 'server CPU at that rate', unit: '% core', better: 'info' },
     { key: 'clientCpuAtMax', label: 'client processes CPU at that rate', unit: '% of 200', better: 'info' },
+    { key: 'otherCpuAtMax', label: 'other processes CPU at that rate', unit: '% of 200', better: 'info' },
     { key: 'opsPerFrameAtMax', label: 'ops per update frame a client applied', unit: '', better: 'info' },
     { key: 'limit', label: 'first failing step (offered, p99, CPU)', unit: '', better: 'info' },
   ],
@@ -81,6 +84,7 @@ export default {
       console.log(
         `  ${server.kind} rate ${rate}/writer: ${Math.round(s.deliveredPerSecond)} delivered/s, p99 ${s.p99Ms.toFixed(1)} ms, ` +
           `server ${s.serverCpuPercent.toFixed(0)}%, clients ${s.clientCpuPercent.toFixed(0)}%, ` +
+          `other processes ${s.otherCpuPercent.toFixed(0)}%, writer lag ≤ ${s.writerMaxLagMs.toFixed(0)} ms, ` +
           `${s.opsPerFrame.toFixed(1)} ops/frame${s.passed ? '' : ' — FAIL'}`,
       );
       return s;
@@ -113,6 +117,7 @@ export default {
         p99AtMax: pass?.p99Ms,
         serverCpuAtMax: pass?.serverCpuPercent,
         clientCpuAtMax: pass?.clientCpuPercent,
+        otherCpuAtMax: pass?.otherCpuPercent,
         opsPerFrameAtMax: pass?.opsPerFrame,
         limit: fail ? describeFailure(fail) : 'no step failed',
       },

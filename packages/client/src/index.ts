@@ -52,3 +52,19 @@ export type { SaveTrackerEvents } from './save-tracker.js';
 export { SaveTracker } from './save-tracker.js';
 export { SessionDestroyedError } from './session-destroyed-error.js';
 export { colourForUser, USER_COLOURS } from './user-colour.js';
+export type { TagPair, WorkspaceDocument } from './workspace-documents.js';
+export {
+  MAX_DOC_TITLE_LENGTH,
+  MAX_TAG_LENGTH,
+  MAX_WORKSPACE_NAME_LENGTH,
+  normaliseDocTitle,
+  normaliseTag,
+  normaliseWorkspaceName,
+} from './workspace-labels.js';
+export type {
+  WorkspaceProblem,
+  WorkspaceSessionEvents,
+  WorkspaceSessionOptions,
+  WorkspaceStatus,
+} from './workspace-session.js';
+export { WORKSPACE_MAPS, WORKSPACE_ROOM_PREFIX, WorkspaceSession, workspaceRoomName } from './workspace-session.js';

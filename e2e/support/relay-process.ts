@@ -11,7 +11,16 @@ import { dirname, join } from 'node:path';
 export interface RelayProcess {
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
-  stop(): Promise<void>;
+  readonly port: number;
+  /** Stops the relay (SIGTERM lets it store what is pending; SIGKILL is a crash), and removes a data directory it made. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+}
+
+export interface RelayOptions {
+  /** Listen on this port (to restart a relay where its clients expect it); default a free one. */
+  readonly port?: number;
+  /** Keep data here, and leave it in place on stop (to restart on the same data); default a fresh temporary one. */
+  readonly dataDir?: string;
 }
 
 const packageDir = (name: string): string => dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
@@ -46,7 +55,7 @@ const waitForHealth = async (url: string, child: ChildProcess, timeoutMs: number
  * Starts `apps/relay/dist/main.js` on a free loopback port, serving `apps/web/dist`, with a fresh temporary data
  * directory that `stop()` removes. Its output goes to `logFile`.
  */
-export const startRelay = async (logFile: string): Promise<RelayProcess> => {
+export const startRelay = async (logFile: string, options: RelayOptions = {}): Promise<RelayProcess> => {
   const main = join(packageDir('@meshpad/relay'), 'dist', 'main.js');
   const webDir = join(packageDir('@meshpad/web'), 'dist');
   for (const required of [main, join(webDir, 'index.html')]) {
@@ -54,8 +63,8 @@ export const startRelay = async (logFile: string): Promise<RelayProcess> => {
       throw new Error(`${required} is missing: build first (pnpm turbo run build --filter=@meshpad/e2e...)`);
     }
   }
-  const dataDir = await mkdtemp(join(tmpdir(), 'meshpad-e2e-'));
-  const port = await freePort();
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'meshpad-e2e-')));
+  const port = options.port ?? (await freePort());
   await mkdir(dirname(logFile), { recursive: true });
   const log = createWriteStream(logFile);
   const child = spawn(process.execPath, [main], {
@@ -72,14 +81,14 @@ export const startRelay = async (logFile: string): Promise<RelayProcess> => {
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const url = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = once(child, 'exit');
-      child.kill('SIGTERM');
+      child.kill(signal);
       await exited;
     }
     log.end();
-    await rm(dataDir, { recursive: true, force: true });
+    if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
   };
   try {
     await waitForHealth(url, child, 15_000);
@@ -87,5 +96,5 @@ export const startRelay = async (logFile: string): Promise<RelayProcess> => {
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, port, stop };
 };

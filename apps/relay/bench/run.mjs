@@ -67,7 +67,7 @@ async function runOne(scenario, kind) {
     ...scenario.serverOptions?.(kind),
     cpuProfileDir: cpuProfileDir && join(cpuProfileDir, 'server'),
     env: kind === 'meshpad' ? meshpadEnv : {},
-    inspect: args.heap && scenario.usesHeap === true,
+    inspect: scenario.inspectsServer === true || (args.heap && scenario.usesHeap === true),
   });
   const pool = new ClientPool(scenario.clientProcesses ?? 2, {
     cpuProfileDir: cpuProfileDir && join(cpuProfileDir, 'clients'),

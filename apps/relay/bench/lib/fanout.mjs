@@ -36,6 +36,7 @@ export async function runFanout(pool, server, topology, { rate, durationMs }) {
   const startAt = now() + 100;
   const spread = topology.writers.length;
   const phaseOf = new Map(writerIds.map((id, i) => [id, i / spread]));
+  await server.inspector?.markEventLoop();
   const cpuBefore = {
     server: cpuSeconds(server.pid),
     clients: pool.pids.map(cpuSeconds),
@@ -66,6 +67,7 @@ export async function runFanout(pool, server, topology, { rate, durationMs }) {
     machine: machineBusySeconds(),
     at: now(),
   };
+  const serverEventLoop = await server.inspector?.eventLoopUtilization();
   const taken = await pool.all('take', (p) => ({ ids: groups.get(p) }));
   return {
     ...joinTimes(topology, taken),
@@ -74,6 +76,7 @@ export async function runFanout(pool, server, topology, { rate, durationMs }) {
     writerMaxLagMs: Math.max(0, ...written.map((w) => w.maxLagMs)),
     caughtUp,
     cpu: cpuUse(cpuBefore, cpuAfter),
+    serverEventLoopBusy: serverEventLoop,
   };
 }
 

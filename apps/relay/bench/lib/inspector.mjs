@@ -41,11 +41,26 @@ export class Inspector {
   async liveMemory() {
     await this.call('HeapProfiler.collectGarbage');
     const { usedSize } = await this.call('Runtime.getHeapUsage');
-    const { result } = await this.call('Runtime.evaluate', {
-      expression: 'process.memoryUsage().arrayBuffers',
-      returnByValue: true,
-    });
-    return { heap: usedSize, arrayBuffers: result.value };
+    return { heap: usedSize, arrayBuffers: await this.#evaluate('process.memoryUsage().arrayBuffers') };
+  }
+
+  async #evaluate(expression) {
+    const { result, exceptionDetails } = await this.call('Runtime.evaluate', { expression, returnByValue: true });
+    if (exceptionDetails) throw new Error(`inspector: ${exceptionDetails.text}`);
+    return result.value;
+  }
+
+  /** Starts an event-loop utilization measurement in the server. */
+  markEventLoop() {
+    return this.#evaluate('void (globalThis.__benchEventLoop = performance.eventLoopUtilization())');
+  }
+
+  /**
+   * Share of wall time since `markEventLoop` the server's event loop was not idle: computing, or
+   * blocked in a synchronous call such as an fsync. Compared with its CPU time this tells the two apart.
+   */
+  eventLoopUtilization() {
+    return this.#evaluate('performance.eventLoopUtilization(globalThis.__benchEventLoop).utilization');
   }
 
   close() {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { track, untrack } from './children.mjs';
 import { sleep } from './clock.mjs';
+import { Inspector } from './inspector.mjs';
 
 const relayDir = fileURLToPath(new URL('../..', import.meta.url));
 const MESHPAD_MAIN = join(relayDir, 'dist', 'main.js');
@@ -38,7 +39,9 @@ async function freePort() {
 
 /**
  * One server under test, as its own process. `persistent` gives the reference its LevelDB store
- * (YPERSISTENCE); Meshpad always stores in SQLite. `restart()` keeps the data directory.
+ * (YPERSISTENCE); Meshpad always stores in SQLite. `inspect` opens the inspector on a loopback port
+ * and connects `inspector` (for event-loop utilization and live heap readings; nothing is profiled
+ * or paused through it). `restart()` keeps the data directory.
  */
 export class ServerProcess {
   constructor(kind, { persistent = kind === 'meshpad', cpuProfileDir, env = {}, inspect = false } = {}) {
@@ -93,6 +96,7 @@ export class ServerProcess {
     child.stderr.on('data', collect);
     this.output = () => output;
     await this.#waitListening();
+    if (this.inspect) this.inspector = await Inspector.connect(this.inspectPort);
     return this;
   }
 
@@ -114,6 +118,8 @@ export class ServerProcess {
 
   /** SIGTERM, then SIGKILL if it hangs. Meshpad flushes and exits 0; the reference just dies. */
   async stop() {
+    this.inspector?.close();
+    this.inspector = undefined;
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return this.exited;
     child.kill('SIGTERM');

@@ -6,6 +6,7 @@ const RATE = 10;
 export default {
   key: 'b',
   title: `50 rooms × 4 clients, 1–2 writers × ${RATE} ops/s`,
+  inspectsServer: true,
   clientProcesses: 2,
   metrics: [
     { key: 'p50', label: 'p50 op → all clients of its room', unit: 'ms', better: 'lower' },
@@ -13,6 +14,7 @@ export default {
     { key: 'cpuPerDelivery', label: 'server CPU per delivered update', unit: 'µs', better: 'lower' },
     { key: 'serverCpu', label: 'server CPU', unit: '% core', better: 'lower' },
     { key: 'delivered', label: 'delivered updates/s', unit: '/s', better: 'info' },
+    { key: 'loopBusy', label: 'server event loop busy (computing or blocked)', unit: '%', better: 'info' },
     { key: 'others', label: 'other processes CPU meanwhile', unit: '% of 200', better: 'info' },
   ],
   async run({ server, pool, quick }) {
@@ -27,6 +29,7 @@ export default {
     const result = await runFanout(pool, server, topology, { rate: RATE, durationMs: quick ? 5_000 : 20_000 });
     return {
       values: {
+        loopBusy: 100 * result.serverEventLoopBusy,
         others: (100 * result.cpu.others) / result.cpu.wallSeconds,
         p50: result.latencyMs.p50,
         p99: result.latencyMs.p99,

@@ -23,6 +23,7 @@ function summarize(rate, result) {
     opsLost: result.opsLost,
     caughtUp: result.caughtUp,
     serverCpuPercent: (100 * result.cpu.server) / wall,
+    serverLoopBusyPercent: 100 * result.serverEventLoopBusy,
     clientCpuPercent: (100 * result.cpu.clients) / wall,
     otherCpuPercent: (100 * result.cpu.others) / wall,
     writerMaxLagMs: result.writerMaxLagMs,
@@ -32,14 +33,21 @@ function summarize(rate, result) {
   };
 }
 
+/** Where a failing step's time went: server CPU, server blocked (loop busy, CPU idle), clients, or others. */
+function bottleneck(step) {
+  if (step.serverCpuPercent >= 85) return 'server CPU-bound';
+  if (step.serverLoopBusyPercent >= 85) return 'server loop blocked';
+  if (step.clientCpuPercent >= 150) return 'clients CPU-bound';
+  if (step.otherCpuPercent >= 50) return 'machine busy with other work';
+  return 'no saturated side';
+}
+
 /** The first failing step in a few words: what was offered, its p99, and who used the CPU. */
 function describeFailure(step) {
-  const where =
-    step.serverCpuPercent >= 85 ? ' (server CPU-bound)' : step.clientCpuPercent >= 150 ? ' (clients CPU-bound)' : '';
   return (
     `${Math.round(step.offeredDeliveredPerSecond).toLocaleString('en-US')}/s: p99 ${step.p99Ms.toFixed(0)} ms, ` +
-    `server ${step.serverCpuPercent.toFixed(0)}%, clients ${step.clientCpuPercent.toFixed(0)}%, ` +
-    `others ${step.otherCpuPercent.toFixed(0)}%${where}`
+    `server CPU ${step.serverCpuPercent.toFixed(0)}% / loop ${step.serverLoopBusyPercent.toFixed(0)}%, ` +
+    `clients ${step.clientCpuPercent.toFixed(0)}%, others ${step.otherCpuPercent.toFixed(0)}% → ${bottleneck(step)}`
   );
 }
 
@@ -51,6 +59,7 @@ function describeFailure(step) {
 export default {
   key: 'c',
   title: `ramp: ${ROOMS} rooms × ${CLIENTS_PER_ROOM} clients, ${WRITERS_PER_ROOM} writers each, rising rate`,
+  inspectsServer: true,
   clientProcesses: 3,
   metrics: [
     {
@@ -62,6 +71,7 @@ export default {
     },
     { key: 'p99AtMax', label: 'p99 at that rate', unit: 'ms', better: 'info' },
     { key: 'serverCpuAtMax', label: 'server CPU at that rate', unit: '% core', better: 'info' },
+    { key: 'loopBusyAtMax', label: 'server event loop busy at that rate', unit: '%', better: 'info' },
     { key: 'clientCpuAtMax', label: 'client processes CPU at that rate', unit: '% of 200', better: 'info' },
     { key: 'otherCpuAtMax', label: 'other processes CPU at that rate', unit: '% of 200', better: 'info' },
     { key: 'opsPerFrameAtMax', label: 'ops per update frame a client applied', unit: '', better: 'info' },
@@ -83,7 +93,8 @@ export default {
       steps.push(s);
       console.log(
         `  ${server.kind} rate ${rate}/writer: ${Math.round(s.deliveredPerSecond)} delivered/s, p99 ${s.p99Ms.toFixed(1)} ms, ` +
-          `server ${s.serverCpuPercent.toFixed(0)}%, clients ${s.clientCpuPercent.toFixed(0)}%, ` +
+          `server CPU ${s.serverCpuPercent.toFixed(0)}% (loop busy ${s.serverLoopBusyPercent.toFixed(0)}%), ` +
+          `clients ${s.clientCpuPercent.toFixed(0)}%, ` +
           `other processes ${s.otherCpuPercent.toFixed(0)}%, writer lag ≤ ${s.writerMaxLagMs.toFixed(0)} ms, ` +
           `${s.opsPerFrame.toFixed(1)} ops/frame${s.passed ? '' : ' — FAIL'}`,
       );
@@ -116,6 +127,7 @@ export default {
         maxDelivered: pass?.deliveredPerSecond ?? 0,
         p99AtMax: pass?.p99Ms,
         serverCpuAtMax: pass?.serverCpuPercent,
+        loopBusyAtMax: pass?.serverLoopBusyPercent,
         clientCpuAtMax: pass?.clientCpuPercent,
         otherCpuAtMax: pass?.otherCpuPercent,
         opsPerFrameAtMax: pass?.opsPerFrame,

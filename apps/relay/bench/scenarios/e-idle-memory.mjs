@@ -1,5 +1,4 @@
 import { sleep } from '../lib/clock.mjs';
-import { Inspector } from '../lib/inspector.mjs';
 import { rssKiB, waitQuiet } from '../lib/proc.mjs';
 
 const ROOMS = 1000;
@@ -47,7 +46,7 @@ export default {
   ],
   async run({ server, pool, quick, heap }) {
     const rooms = quick ? 200 : ROOMS;
-    const inspector = heap ? await Inspector.connect(server.inspectPort) : undefined;
+    const inspector = heap ? server.inspector : undefined;
     // Live memory is read after RSS, so the forced collection never shrinks an RSS reading.
     const liveHeap = async () => {
       if (!inspector) return undefined;
@@ -73,7 +72,6 @@ export default {
     await waitQuiet(server.pid);
     const left = rssKiB(server.pid);
     const heapLeft = await liveHeap();
-    inspector?.close();
     const perRoom = (value, base, key) => (value === undefined ? undefined : (value[key] - base[key]) / rooms);
     return {
       values: {

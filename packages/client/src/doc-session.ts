@@ -8,6 +8,7 @@ import { type LocalDatabase, openLocalDatabase } from './local-database.js';
 import { type LocalCopyState, type LocalCopyStatus, OfflineStore } from './offline-store.js';
 import { type AwarenessUser, derivePresence, type Presence } from './presence.js';
 import { relaySocketUrl } from './relay-url.js';
+import { reconnectWhenOnline } from './reconnect-when-online.js';
 import { SaveTracker } from './save-tracker.js';
 import { SessionDestroyedError } from './session-destroyed-error.js';
 import { selectionColour } from './user-colour.js';
@@ -77,6 +78,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   private readonly provider: WebsocketProvider;
   private readonly store: OfflineStore | undefined;
   private readonly saves: SaveTracker;
+  private readonly stopReconnectingWhenOnline: () => void;
   private currentStatus: SessionStatus;
   private currentPresence: readonly Presence[] = [];
   private waiters: Waiter[] = [];
@@ -116,6 +118,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.provider.on('sync', this.onSync);
     this.saves = new SaveTracker(this.provider, (origin) => origin !== this.provider && origin !== this.store);
     this.saves.on('unsaved', this.onUnsaved);
+    this.stopReconnectingWhenOnline = reconnectWhenOnline(this.provider);
     if (this.store !== undefined) {
       this.store.on('state', this.onLocalCopyState);
       this.store.load().then(this.onLocalCopyLoaded, () => this.connectProvider());
@@ -179,6 +182,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.awareness.off('change', this.onAwarenessChange);
     this.saves.off('unsaved', this.onUnsaved);
     this.saves.destroy();
+    this.stopReconnectingWhenOnline();
     this.store?.off('state', this.onLocalCopyState);
     // Starts the last write of the local copy, which reads the document before it is destroyed below.
     void this.store?.destroy();

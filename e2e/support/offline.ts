@@ -86,6 +86,7 @@ const prepareContext = async (context: BrowserContext, name: string): Promise<vo
         for (const socket of sockets) socket.close();
         await Promise.all(closing);
       },
+      /** Allows connections again (once the browser is online too). */
       reconnect: (): void => {
         cutOff = false;
       },
@@ -153,12 +154,13 @@ export const goOffline = async (context: BrowserContext): Promise<void> => {
 
 /** Undoes {@link goOffline} (or a launch with `offline: true`): the pages reconnect on their own. */
 export const goOnline = async (context: BrowserContext): Promise<void> => {
-  await context.setOffline(false);
   for (const page of context.pages()) {
     await page.evaluate(() =>
       (window as unknown as { __meshpadNetwork: NetworkControls }).__meshpadNetwork.reconnect(),
     );
   }
+  // Last, so that the pages' `online` event finds new connections allowed.
+  await context.setOffline(false);
 };
 
 /** The connection badge (its `data-connection` is `connecting`, `connected` or `offline`). */

@@ -77,6 +77,36 @@ describe('DocSession with a local copy', () => {
     expect(later.status.unsaved).toBe(0);
   });
 
+  it('keeps two tabs of one browser in step over BroadcastChannel while the relay is unreachable', async () => {
+    const db = openLocalDatabase(`doc-session-offline-${databases++}`);
+    const docId = newDocId();
+    const first = open(docId, db);
+    await first.whenSynced();
+    first.text.insert(0, 'shared');
+    await close(first);
+    const port = relay.port;
+    await relay.crash();
+    const tab = (): DocSession => {
+      const session = new DocSession({
+        docId,
+        relayUrl: `http://127.0.0.1:${port}`,
+        user: { name: 'Ada', colour: '#1670c9' },
+        WebSocket,
+        localCopy: db,
+      });
+      sessions.push(session);
+      return session;
+    };
+    const a = tab();
+    const b = tab();
+    await Promise.all([a.whenSynced(), b.whenSynced()]);
+    a.text.insert(a.text.length, ' by a');
+    await eventually(() => b.text.toString() === 'shared by a', 'b receives a’s edit with no relay');
+    b.text.delete(0, 7);
+    await eventually(() => a.text.toString() === 'by a', 'a receives b’s deletion with no relay');
+    expect(a.status.connection).toBe('offline');
+  });
+
   it('waits for the relay when this browser has no copy of the document', async () => {
     const db = openLocalDatabase(`doc-session-offline-${databases++}`);
     const port = relay.port;

@@ -41,7 +41,24 @@ export class MpApp extends LitElement {
           return html`<p class="loading" role="status">Loading the editor…</p>`;
         }
         // A new element per document, so each gets its own session from connect to disconnect.
-        return keyed(route.docId, html`<mp-doc-page doc-id=${route.docId} .storage=${this.storage}></mp-doc-page>`);
+        return keyed(
+          `${route.workspaceId ?? ''}/${route.docId}`,
+          html`<mp-doc-page
+            doc-id=${route.docId}
+            workspace-id=${route.workspaceId ?? ''}
+            .storage=${this.storage}
+          ></mp-doc-page>`,
+        );
+      case 'workspace':
+        if (customElements.get('mp-workspace-page') === undefined) {
+          // Yjs and the CRDTs load with the first workspace or document, not with the home page.
+          void import('./mp-workspace-page.js').then(() => this.requestUpdate());
+          return html`<p class="loading" role="status">Loading the workspace…</p>`;
+        }
+        return keyed(
+          route.workspaceId,
+          html`<mp-workspace-page workspace-id=${route.workspaceId} .storage=${this.storage}></mp-workspace-page>`,
+        );
       case 'not-found':
         document.title = 'Not found · Meshpad';
         return html`<mp-not-found .path=${route.path}></mp-not-found>`;

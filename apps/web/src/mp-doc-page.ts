@@ -1,11 +1,15 @@
-import type { KeyValueStorage } from '@meshpad/client';
+import { type KeyValueStorage, MAX_DOC_TITLE_LENGTH } from '@meshpad/client';
 import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { DocSessionController } from './doc-session-controller.js';
 import { displayTitle } from './doc-title.js';
+import type { TitleCommitDetail } from './mp-title-field.js';
 import { RecentDocsController } from './recent-docs-controller.js';
+import { workspacePath } from './route.js';
 import { controlStyles } from './shared-styles.js';
 import { UnsavedChangesGuard } from './unsaved-changes-guard.js';
+import { displayWorkspaceName } from './workspace-name.js';
+import { WorkspaceSessionController } from './workspace-session-controller.js';
 import './mp-brand.js';
 import './mp-connection-status.js';
 import './mp-copy-link.js';
@@ -14,6 +18,7 @@ import './mp-name-field.js';
 import './mp-presence-list.js';
 import './mp-save-status.js';
 import './mp-shortcuts.js';
+import './mp-title-field.js';
 
 /** The page of one document: header, editor, and a side panel with the people in it. */
 @customElement('mp-doc-page')
@@ -57,6 +62,11 @@ export class MpDocPage extends LitElement {
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
+      }
+
+      .workspace-link {
+        font-size: 0.8rem;
+        overflow-wrap: anywhere;
       }
 
       .doc-id {
@@ -116,8 +126,22 @@ export class MpDocPage extends LitElement {
   @property({ attribute: false })
   storage!: KeyValueStorage;
 
+  /** The workspace the document was opened from, or '' for none; its title for the document then heads the page. */
+  @property({ attribute: 'workspace-id' })
+  workspaceId = '';
+
   @state()
   private docTitle = '';
+
+  /** The editor has reported the text's title at least once. */
+  private titleReported = false;
+
+  /** The title last put in the tab and the recent-documents list. */
+  private appliedTitle: string | undefined;
+
+  private readonly workspace = new WorkspaceSessionController(this, () =>
+    this.workspaceId === '' ? undefined : { workspaceId: this.workspaceId, relayUrl: location.origin },
+  );
 
   private readonly doc = new DocSessionController(this, () => ({
     docId: this.docId,
@@ -139,7 +163,7 @@ export class MpDocPage extends LitElement {
     return html`<header>
         <mp-brand></mp-brand>
         <div class="title">
-          <h1>${displayTitle(this.docTitle)}</h1>
+          ${this.renderHeading()}
           <div class="doc-id"><span class="visually-hidden">Document id </span>${this.docId}</div>
         </div>
         <mp-connection-status .status=${status}></mp-connection-status>
@@ -158,10 +182,47 @@ export class MpDocPage extends LitElement {
       </div>`;
   }
 
+  protected override updated(): void {
+    const title = this.currentTitle;
+    if (title === undefined || title === this.appliedTitle) return;
+    this.appliedTitle = title;
+    document.title = `${displayTitle(title)} · Meshpad`;
+    this.recent.setTitle(this.docId, title);
+  }
+
+  /**
+   * The document's title: the one given in the workspace it was opened from, else its first line; `undefined` until
+   * either is known, so that the remembered title is not replaced before the text has loaded.
+   */
+  private get currentTitle(): string | undefined {
+    return this.workspace.session?.titleOf(this.docId) ?? (this.titleReported ? this.docTitle : undefined);
+  }
+
+  /** The title; from a workspace, a field that renames the document there, under a link back to the workspace. */
+  private renderHeading() {
+    if (this.workspaceId === '') return html`<h1>${displayTitle(this.docTitle)}</h1>`;
+    return html`<a class="workspace-link" href=${workspacePath(this.workspaceId)}
+        >${displayWorkspaceName(this.workspace.name)}</a
+      >
+      <h1>
+        <mp-title-field
+          label="Document title"
+          placeholder="Untitled document"
+          maxlength=${MAX_DOC_TITLE_LENGTH}
+          .value=${this.currentTitle ?? ''}
+          @title-commit=${this.onTitleCommit}
+        ></mp-title-field>
+      </h1>`;
+  }
+
   private onTitleChange(event: CustomEvent<{ title: string }>): void {
     this.docTitle = event.detail.title;
-    document.title = `${displayTitle(this.docTitle)} · Meshpad`;
-    this.recent.setTitle(this.docId, this.docTitle);
+    this.titleReported = true;
+  }
+
+  /** A blank title removes the workspace's title, so the first line heads the document again. */
+  private onTitleCommit(event: CustomEvent<TitleCommitDetail>): void {
+    this.workspace.session?.setTitle(this.docId, event.detail.value);
   }
 
   private onNameChange(event: CustomEvent<{ name: string }>): void {

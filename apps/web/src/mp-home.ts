@@ -7,10 +7,11 @@ import { navigate } from './location-controller.js';
 import type { RecentDoc } from './recent-docs.js';
 import { RecentDocsController } from './recent-docs-controller.js';
 import { formatTimeAgo } from './relative-time.js';
-import { docPath } from './route.js';
+import { docPath, workspacePath } from './route.js';
 import { unsavedLabel } from './save-status-text.js';
 import { controlStyles } from './shared-styles.js';
 import './mp-brand.js';
+import './mp-recent-workspaces.js';
 
 /** The home page: start a new document, or reopen one this browser opened before. */
 @customElement('mp-home')
@@ -49,11 +50,16 @@ export class MpHome extends LitElement {
       .new {
         font-size: 1.05rem;
         padding: 0.6em 1.2em;
+        margin: 0 0.5rem 0.5rem 0;
       }
 
       h2 {
         font-size: 1rem;
         margin: 0 0 0.75rem;
+      }
+
+      mp-recent-workspaces {
+        margin-top: 2rem;
       }
 
       ul {
@@ -170,9 +176,11 @@ export class MpHome extends LitElement {
           <h1>Write together, in real time.</h1>
           <p class="lead">
             Meshpad documents are markdown you edit with others at the same moment. Start one and share its link:
-            anyone with the link can read and edit it.
+            anyone with the link can read and edit it. A workspace shares a whole list of documents, with titles and
+            tags, the same way.
           </p>
           <button type="button" class="primary new" @click=${this.createDocument}>New document</button>
+          <button type="button" class="new" @click=${this.createWorkspace}>New workspace</button>
         </section>
         <section aria-labelledby="recent-heading">
           <h2 id="recent-heading">Recent documents</h2>
@@ -199,6 +207,7 @@ export class MpHome extends LitElement {
               </ul>`
           }
         </section>
+        <mp-recent-workspaces .storage=${this.storage}></mp-recent-workspaces>
       </main>
     </div>`;
   }
@@ -233,6 +242,11 @@ export class MpHome extends LitElement {
 
   private createDocument(): void {
     navigate(docPath(newDocId()));
+  }
+
+  /** A workspace exists once someone writes to it; until then its link opens an empty one. */
+  private createWorkspace(): void {
+    navigate(workspacePath(newDocId()));
   }
 }
 

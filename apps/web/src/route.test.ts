@@ -1,6 +1,6 @@
 import { newDocId } from '@meshpad/client';
 import { describe, expect, it } from 'vitest';
-import { docPath, parseRoute } from './route.js';
+import { docPath, parseRoute, workspaceDocPath, workspacePath } from './route.js';
 
 describe('parseRoute', () => {
   it('shows the home page at the root', () => {
@@ -17,6 +17,29 @@ describe('parseRoute', () => {
   it('round-trips docPath', () => {
     const docId = newDocId();
     expect(parseRoute(docPath(docId))).toEqual({ page: 'doc', docId });
+  });
+
+  it('opens a workspace at /w/<id>, and a document from it at /w/<id>/d/<docId>', () => {
+    const workspaceId = newDocId();
+    const docId = newDocId();
+    expect(parseRoute(`/w/${workspaceId}`)).toEqual({ page: 'workspace', workspaceId });
+    expect(parseRoute(`/w/${workspaceId}/`)).toEqual({ page: 'workspace', workspaceId });
+    expect(parseRoute(workspacePath(workspaceId))).toEqual({ page: 'workspace', workspaceId });
+    expect(parseRoute(workspaceDocPath(workspaceId, docId))).toEqual({ page: 'doc', docId, workspaceId });
+    expect(parseRoute(`${workspaceDocPath(workspaceId, docId)}/`)).toEqual({ page: 'doc', docId, workspaceId });
+    expect(parseRoute(docPath(docId))).not.toHaveProperty('workspaceId');
+  });
+
+  it.each([
+    '/w/',
+    '/w/short',
+    `/w/${'A'.repeat(22)}/d/`,
+    `/w/${'A'.repeat(22)}/d/short`,
+    `/w/short/d/${'A'.repeat(22)}`,
+    `/w/${'A'.repeat(22)}/x/${'A'.repeat(22)}`,
+    `/w/${'A'.repeat(22)}/d/${'A'.repeat(22)}/extra`,
+  ])('does not open a workspace for %s', (path) => {
+    expect(parseRoute(path)).toEqual({ page: 'not-found', path });
   });
 
   it.each([

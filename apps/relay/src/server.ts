@@ -1,6 +1,6 @@
 import websocket from '@fastify/websocket';
 import type { DocStore } from '@meshpad/storage';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { RelayConfig } from './config.js';
 import healthPlugin from './plugins/health.js';
 import signalingPlugin from './plugins/signaling.js';
@@ -19,7 +19,8 @@ export interface RelayOptions {
 export async function createRelay({ config, store, logStream }: RelayOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) },
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    // Request lines would drown the log in busy deployments; debug and trace show them.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     forceCloseConnections: true,
   });
   await app.register(websocket, {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,12 +172,18 @@ describe('persistence', () => {
 
 describe('process lifecycle', () => {
   const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+  const children: ChildProcess[] = [];
+  // A failed test must not leave its relay running.
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  });
 
   function startProcess(port = 0) {
     const child = spawn(process.execPath, [main], {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MESHPAD_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.push(child);
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();

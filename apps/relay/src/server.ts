@@ -20,7 +20,9 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
   const app = Fastify({
     logger: { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) },
     // Request lines would drown the log in busy deployments; debug and trace show them.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     forceCloseConnections: true,
   });
   await app.register(websocket, {

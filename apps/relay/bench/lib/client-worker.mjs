@@ -33,9 +33,14 @@ class BenchClient {
     this.received = new Map(watch.map((writer) => [writer, { seen: 0, log: new TimeLog() }]));
     this.sent = new TimeLog();
     this.updatesApplied = 0;
+    /** Times the provider opened its socket again after the first time. */
+    this.reconnects = -1;
     this.provider = new WebsocketProvider(serverUrl, room, this.doc, {
       WebSocketPolyfill: WebSocket,
       disableBc: true,
+    });
+    this.provider.on('status', ({ status }) => {
+      if (status === 'connected') this.reconnects++;
     });
     this.doc.on('update', (_update, origin) => {
       if (origin !== this.provider) return;
@@ -248,6 +253,13 @@ const commands = {
 
   textLength({ id }) {
     return client(id).text.length;
+  },
+
+  /** How many times this process's clients reconnected since they first connected. */
+  reconnects() {
+    let total = 0;
+    for (const c of clients.values()) total += Math.max(0, c.reconnects);
+    return total;
   },
 
   /** Destroys the listed clients (all when `ids` is absent): their sockets close. */

@@ -5,6 +5,9 @@ const ROOMS = 1000;
 const CHUNKS = 10;
 const CHUNK_LENGTH = 10;
 const LEAVE_WAIT_MS = 5_000;
+// y-websocket 3 clients drop a connection that received nothing for 30 s, expecting at least the
+// echo of their own awareness renewal (every 15 s); idle long enough to see whether that happens.
+const IDLE_MS = 35_000;
 
 /**
  * (e) Server RSS with 1,000 rooms of one connected, idle client each (every client wrote 100
@@ -29,6 +32,7 @@ export default {
     },
     { key: 'perEmptyRoomKiB', label: '… of which room + connection before writing', unit: 'KiB', better: 'lower' },
     { key: 'perDocContentKiB', label: '… of which the 100-char doc content', unit: 'KiB', better: 'lower' },
+    { key: 'reconnects', label: 'reconnects of the idle clients in 35 s', unit: '', better: 'lower' },
     { key: 'afterLeavePerRoomKiB', label: 'RSS per room after all left', unit: 'KiB', better: 'lower' },
     { key: 'heapPerRoomKiB', label: 'live heap per idle room, after forced GC (--heap)', unit: 'KiB', better: 'lower' },
     {
@@ -67,6 +71,8 @@ export default {
     await waitQuiet(server.pid);
     const written = rssKiB(server.pid);
     const heapWritten = await liveHeap();
+    await sleep(quick ? 0 : IDLE_MS);
+    const reconnects = (await pool.all('reconnects')).reduce((n, r) => n + r, 0);
     await pool.all('disconnect');
     await sleep(LEAVE_WAIT_MS);
     await waitQuiet(server.pid);
@@ -79,6 +85,7 @@ export default {
         perRoomKiB: (written - baseline) / rooms,
         perEmptyRoomKiB: (connected - baseline) / rooms,
         perDocContentKiB: (written - connected) / rooms,
+        reconnects,
         afterLeavePerRoomKiB: (left - baseline) / rooms,
         heapPerRoomKiB: perRoom(heapWritten, heapBaseline, 'heap'),
         buffersPerRoomKiB: perRoom(heapWritten, heapBaseline, 'arrayBuffers'),
@@ -87,6 +94,7 @@ export default {
       details: {
         rooms,
         rssKiB: { baseline, connected, written, left },
+        idleMs: quick ? 0 : IDLE_MS,
         liveHeapKiB: heap ? { baseline: heapBaseline, written: heapWritten, left: heapLeft } : undefined,
       },
     };

@@ -239,13 +239,23 @@ const commands = {
   async coldLoad({ serverUrl, room, expected, timeoutMs = 60_000 }) {
     const startedAt = now();
     const c = new BenchClient({ id: `cold-${startedAt}`, room }, serverUrl);
+    let bytesReceived = 0;
+    c.provider.ws?.addEventListener('message', (event) => {
+      bytesReceived += event.data.byteLength;
+    });
     try {
       const full = whenText(c, expected, timeoutMs);
       await c.synced(timeoutMs);
       const syncedMs = now() - startedAt;
       const charsAtSync = c.text.length;
       const fullAt = await full;
-      return { syncedMs, charsAtSync, fullMs: fullAt === null ? null : fullAt - startedAt, charsAtEnd: c.text.length };
+      return {
+        syncedMs,
+        charsAtSync,
+        fullMs: fullAt === null ? null : fullAt - startedAt,
+        charsAtEnd: c.text.length,
+        bytesReceived,
+      };
     } finally {
       c.destroy();
     }

@@ -42,16 +42,13 @@ const openWorkspace = async (page: Page, path: string): Promise<void> => {
   await expect(page.getByText('Loading the workspace…')).toHaveCount(0);
 };
 
-/** Creates a document from the workspace page (which opens it), returns its path, and goes back to the list. */
-const createDocument = async (page: Page, title: string): Promise<string> => {
-  const workspaceUrl = page.url();
+/** Creates a document from the workspace page (which opens it), and goes back to the list. */
+const createDocument = async (page: Page, title: string): Promise<void> => {
   await page.getByLabel('New document').fill(title);
   await page.getByLabel('New document').press('Enter');
   await expect(page).toHaveURL(/\/w\/[\w-]{22}\/d\/[\w-]{22}$/);
-  const path = new URL(page.url()).pathname;
-  await page.goto(workspaceUrl);
+  await page.goBack();
   await expect(entry(page, title)).toBeVisible();
-  return path;
 };
 
 const documentTitleField = (page: Page): Locator => page.getByRole('textbox', { name: 'Document title' });

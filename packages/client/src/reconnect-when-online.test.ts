@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -44,6 +46,28 @@ describe('reconnectWhenOnline', () => {
     await eventually(() => provider?.ws === null, 'the provider waits to retry');
     events.dispatchEvent(new Event('online'));
     expect(provider.ws).toBeNull();
+  });
+
+  it('replaces an attempt that hangs', async () => {
+    // A server that accepts connections and never answers the WebSocket handshake, as a dead network can.
+    const hung: Socket[] = [];
+    const blackHole = createServer((socket) => hung.push(socket));
+    blackHole.listen(0, '127.0.0.1');
+    await once(blackHole, 'listening');
+    const port = (blackHole.address() as AddressInfo).port;
+    const events = new EventTarget();
+    provider = new WebsocketProvider(relaySocketUrl(`http://127.0.0.1:${port}`), newDocId(), new Y.Doc(), {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+    });
+    reconnectWhenOnline(provider, events);
+    await eventually(() => hung.length === 1, 'the first attempt reaches the black hole');
+    blackHole.close();
+    relay = await startSaveRelay(port);
+    expect(provider.wsconnecting).toBe(true);
+    events.dispatchEvent(new Event('online'));
+    await eventually(() => provider?.synced === true, 'a new attempt syncs', 2_000);
+    for (const socket of hung) socket.destroy();
   });
 
   it('does nothing without a window (Node)', () => {

@@ -11,8 +11,11 @@ export const reconnectWhenOnline = (
 ): (() => void) => {
   if (events === undefined) return () => undefined;
   const onOnline = (): void => {
-    // Only between attempts: the backoff timer finds a socket already there and does nothing.
-    if (provider.shouldConnect && provider.ws === null) provider.connect();
+    if (!provider.shouldConnect || provider.wsconnected) return;
+    // An attempt started while offline can hang until the system gives up on it, so it is replaced. The provider's
+    // backoff timer then finds a socket already there and does nothing.
+    if (provider.ws !== null) provider.disconnect();
+    provider.connect();
   };
   events.addEventListener('online', onOnline);
   return () => events.removeEventListener('online', onOnline);

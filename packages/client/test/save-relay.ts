@@ -35,7 +35,8 @@ interface Client {
   readonly room: string;
 }
 
-export const startSaveRelay = async (): Promise<SaveRelay> => {
+/** Starts the server on a free loopback port, or on `port`. */
+export const startSaveRelay = async (port = 0): Promise<SaveRelay> => {
   const stored = new Map<string, Y.Doc>();
   const roomDoc = (room: string): Y.Doc => {
     let doc = stored.get(room);
@@ -51,7 +52,6 @@ export const startSaveRelay = async (): Promise<SaveRelay> => {
   let saveRequests = 0;
   let clients = new Set<Client>();
   let server: WebSocketServer;
-  let port = 0;
 
   const send = (socket: WebSocket, frame: Uint8Array): void => {
     if (socket.readyState === socket.OPEN) socket.send(frame);

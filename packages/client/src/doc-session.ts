@@ -2,12 +2,17 @@ import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { ConnectionPaths } from './connection-paths.js';
 import { type ConnectionState, nextConnectionState, type ProviderSignal } from './connection-state.js';
 import { isDocId } from './doc-id.js';
 import { type LocalDatabase, openLocalDatabase } from './local-database.js';
+import { type MeshOptions, meshState, peerMeshOptions } from './mesh-options.js';
+import { type NetworkStatus, sameNetworkStatus } from './network-status.js';
 import { type LocalCopyState, type LocalCopyStatus, OfflineStore } from './offline-store.js';
+import { PeerMesh } from './peer-mesh.js';
 import { type AwarenessUser, derivePresence, type Presence } from './presence.js';
 import { reconnectWhenOnline } from './reconnect-when-online.js';
+import { filterRelayTraffic } from './relay-forwarding.js';
 import { relaySocketUrl } from './relay-url.js';
 import { SaveTracker } from './save-tracker.js';
 import { SessionDestroyedError } from './session-destroyed-error.js';
@@ -49,6 +54,11 @@ export interface DocSessionOptions {
   /** Also sync with other tabs of this browser over BroadcastChannel (default true). */
   readonly crossTab?: boolean;
   /**
+   * The document's WebRTC mesh (y-webrtc, signaling at `<relayUrl>/signal`), or `false` to use only the relay. By
+   * default the session joins it when the runtime has WebRTC (a global `RTCPeerConnection`, or `mesh.wrtc`).
+   */
+  readonly mesh?: MeshOptions | false;
+  /**
    * Where the local copy lives: a database from `openLocalDatabase` (default: the `meshpad` IndexedDB database), or
    * `false` to keep none. The session loads the copy before it connects, and writes every change to it.
    */
@@ -58,6 +68,7 @@ export interface DocSessionOptions {
 export type DocSessionEvents = {
   status: (status: SessionStatus) => void;
   presence: (presence: readonly Presence[]) => void;
+  network: (network: NetworkStatus) => void;
 };
 
 interface Waiter {
@@ -76,6 +87,10 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   readonly text: Y.Text;
   readonly awareness: Awareness;
   private readonly provider: WebsocketProvider;
+  private readonly mesh: PeerMesh | undefined;
+  private readonly paths: ConnectionPaths;
+  private readonly unfilterRelay: () => void;
+  private currentNetwork: NetworkStatus;
   private readonly store: OfflineStore | undefined;
   private readonly saves: SaveTracker;
   private readonly stopReconnectingWhenOnline: () => void;
@@ -90,6 +105,12 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
       throw new RangeError(`Invalid document id "${options.docId}": expected 22 base64url characters`);
     }
     const serverUrl = relaySocketUrl(options.relayUrl);
+    const mesh = meshState(options.mesh);
+    if (mesh === 'on' && options.crossTab === false) {
+      throw new RangeError('crossTab: false needs mesh: false: y-webrtc always syncs tabs over BroadcastChannel');
+    }
+    const meshOptions =
+      mesh === 'on' ? peerMeshOptions(options.docId, options.relayUrl, options.mesh || {}) : undefined;
     this.docId = options.docId;
     this.doc = new Y.Doc();
     this.text = this.doc.getText(CONTENT_TEXT_NAME);
@@ -109,14 +130,26 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
       // Connects once the local copy is loaded, so sync step 1 asks the relay only for what this browser lacks.
       connect: this.store === undefined,
       awareness: this.awareness,
-      disableBc: options.crossTab === false,
+      // With the mesh on, y-webrtc syncs this browser's tabs (and knows which peers they are): one channel, not two.
+      disableBc: options.crossTab === false || mesh === 'on',
       ...(options.WebSocket === undefined ? {} : { WebSocketPolyfill: options.WebSocket as typeof WebSocket }),
     });
     this.provider.on('status', this.onProviderStatus);
     this.provider.on('connection-close', this.onConnectionClose);
     this.provider.on('connection-error', this.onConnectionError);
     this.provider.on('sync', this.onSync);
-    this.saves = new SaveTracker(this.provider, (origin) => origin !== this.provider && origin !== this.store);
+    this.mesh = meshOptions && new PeerMesh(this.doc, this.awareness, meshOptions);
+    this.paths = new ConnectionPaths(this.awareness, this.provider, this.mesh, () => this.provider.wsconnected);
+    this.unfilterRelay = filterRelayTraffic(this.provider, this.doc, this.awareness, this.paths);
+    this.currentNetwork = { mesh, relay: false, directConnections: 0, routes: this.paths.routes };
+    this.paths.on('change', this.onNetworkChange);
+    this.mesh?.on('change', this.onNetworkChange);
+    this.mesh?.on('synced', this.onMeshSynced);
+    this.paths.refresh();
+    this.saves = new SaveTracker(
+      this.provider,
+      (origin) => origin !== this.provider && origin !== this.store && !this.paths.isMeshOrigin(origin),
+    );
     this.saves.on('unsaved', this.onUnsaved);
     this.stopReconnectingWhenOnline = reconnectWhenOnline(this.provider);
     if (this.store !== undefined) {
@@ -133,6 +166,11 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   /** Everyone in the document, the local session first. */
   get presence(): readonly Presence[] {
     return this.currentPresence;
+  }
+
+  /** How this session reaches the others: directly, through the relay, or through other peers. */
+  get network(): NetworkStatus {
+    return this.currentNetwork;
   }
 
   get destroyed(): boolean {
@@ -186,6 +224,13 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.store?.off('state', this.onLocalCopyState);
     // Starts the last write of the local copy, which reads the document before it is destroyed below.
     void this.store?.destroy();
+    this.paths.off('change', this.onNetworkChange);
+    this.paths.destroy();
+    this.mesh?.off('change', this.onNetworkChange);
+    this.mesh?.off('synced', this.onMeshSynced);
+    // Says goodbye to direct peers over the still-open data channels, then closes them.
+    this.mesh?.destroy();
+    this.unfilterRelay();
     // The provider announces our departure over the still-open socket before closing it.
     this.provider.destroy();
     this.awareness.destroy();
@@ -228,6 +273,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   private readonly onProviderStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }): void => {
     this.signal(status);
+    this.paths.refresh();
+    this.onNetworkChange();
   };
 
   private readonly onConnectionClose = (): void => {
@@ -261,6 +308,23 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   private readonly onUnsaved = (unsaved: number): void => {
     this.store?.setUnsaved(unsaved);
     this.updateStatus({ ...this.currentStatus, unsaved });
+  };
+
+  private readonly onNetworkChange = (): void => {
+    const next: NetworkStatus = {
+      mesh: this.currentNetwork.mesh,
+      relay: this.provider.wsconnected,
+      directConnections: this.mesh?.directPeerIds().size ?? 0,
+      routes: this.paths.routes,
+    };
+    if (sameNetworkStatus(next, this.currentNetwork)) return;
+    this.currentNetwork = next;
+    this.emit('network', [next]);
+  };
+
+  /** A peer sent its whole document: it can be shown even while the relay is out of reach. */
+  private readonly onMeshSynced = (): void => {
+    this.updateStatus({ ...this.currentStatus, loaded: true });
   };
 
   private readonly onAwarenessChange = (): void => {

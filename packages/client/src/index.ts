@@ -37,6 +37,11 @@ export type { LocalDatabase } from './local-database.js';
 export { LOCAL_DATABASE_NAME, openLocalDatabase } from './local-database.js';
 export type { LocalStoreErrorCode } from './local-store-error.js';
 export { LocalStoreError } from './local-store-error.js';
+export type { MeshOptions, MeshState } from './mesh-options.js';
+export { DEFAULT_MAX_DIRECT_PEERS, meshState } from './mesh-options.js';
+export { MESH_ROOM_PREFIX, meshRoomName } from './mesh-room.js';
+export type { NetworkStatus } from './network-status.js';
+export { clientsByRoute } from './network-status.js';
 export type {
   LoadedCopy,
   LocalCopyState,
@@ -45,13 +50,18 @@ export type {
   OfflineStoreOptions,
 } from './offline-store.js';
 export { OfflineStore } from './offline-store.js';
+export type { HeardVia, LinkField, LocalLinks, PeerRoute } from './peer-routes.js';
+export { isOnRelay, LINK_FIELD, PEER_ROUTES, peerRoute, readLinkField } from './peer-routes.js';
 export type { AwarenessUser, Presence } from './presence.js';
 export { ANONYMOUS_NAME, derivePresence } from './presence.js';
-export { relaySocketUrl, YJS_PATH } from './relay-url.js';
+export type { RelayAudience } from './relay-forwarding.js';
+export { awarenessForRelay, updateNeedsRelay } from './relay-forwarding.js';
+export { relaySocketUrl, signalingSocketUrl, YJS_PATH } from './relay-url.js';
 export type { SaveTrackerEvents } from './save-tracker.js';
 export { SaveTracker } from './save-tracker.js';
 export { SessionDestroyedError } from './session-destroyed-error.js';
 export { colourForUser, USER_COLOURS } from './user-colour.js';
+export { hasWebRtc } from './webrtc-support.js';
 export type { TagPair, WorkspaceDocument } from './workspace-documents.js';
 export {
   MAX_DOC_TITLE_LENGTH,

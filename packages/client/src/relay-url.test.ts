@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relaySocketUrl } from './relay-url.js';
+import { relaySocketUrl, signalingSocketUrl } from './relay-url.js';
 
 describe('relaySocketUrl', () => {
   it.each([
@@ -20,5 +20,19 @@ describe('relaySocketUrl', () => {
 
   it('rejects other protocols, naming the protocol', () => {
     expect(() => relaySocketUrl('ftp://example.com')).toThrow(/ftp:/);
+  });
+});
+
+describe('signalingSocketUrl', () => {
+  it.each([
+    ['http://127.0.0.1:4321', 'ws://127.0.0.1:4321/signal'],
+    ['https://example.com/meshpad/', 'wss://example.com/meshpad/signal'],
+    ['wss://example.com/a', 'wss://example.com/a/signal'],
+  ])('%s → %s', (input, expected) => {
+    expect(signalingSocketUrl(input)).toBe(expected);
+  });
+
+  it('rejects what relaySocketUrl rejects', () => {
+    expect(() => signalingSocketUrl('file:///tmp')).toThrow(TypeError);
   });
 });

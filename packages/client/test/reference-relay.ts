@@ -17,7 +17,8 @@ const serverScript = (): string => {
   return join(dirname(require.resolve('y-websocket-reference/package.json')), 'bin', 'server.js');
 };
 
-const freePort = async (): Promise<number> => {
+/** A port that was free on 127.0.0.1 a moment ago. */
+export const freePort = async (): Promise<number> => {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -1,0 +1,26 @@
+import { digest } from 'lib0/hash/sha256';
+
+/**
+ * Prefix of every Meshpad y-webrtc room. The room name is also the signaling topic and the BroadcastChannel name, so
+ * the prefix keeps a document's mesh apart from other apps on the same signaling server and from y-websocket's
+ * channels in the same browser.
+ */
+export const MESH_ROOM_PREFIX = 'meshpad:';
+
+const FINGERPRINT_BYTES = 8;
+
+/**
+ * 64 bits of SHA-256 over the password, in hex. Peers with different passwords then meet in different rooms: in one
+ * room, y-webrtc would fail to decrypt the others' signaling and reject a promise nobody handles. The fingerprint
+ * lets whoever sees the topic test password guesses quickly, so passwords must be random keys (the web app makes
+ * 128-bit ones), not words.
+ */
+const passwordFingerprint = (password: string): string =>
+  Array.from(
+    digest(new TextEncoder().encode(`meshpad room password:${password}`)).subarray(0, FINGERPRINT_BYTES),
+    (b) => b.toString(16).padStart(2, '0'),
+  ).join('');
+
+/** The y-webrtc room of a document: `meshpad:<docId>`, or `meshpad:<docId>:<fingerprint>` with a password. */
+export const meshRoomName = (docId: string, password?: string): string =>
+  password ? `${MESH_ROOM_PREFIX}${docId}:${passwordFingerprint(password)}` : `${MESH_ROOM_PREFIX}${docId}`;

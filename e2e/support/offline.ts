@@ -205,10 +205,14 @@ export const storedUnsavedCount = (page: Page, docId: string): Promise<number> =
     docId,
   );
 
-/** Puts the cursor at `column` of `line` (both from 1) with the keyboard, as a user would. */
-export const placeCursor = async (page: Page, line: number, column: number): Promise<void> => {
+/** Puts the cursor at `column` of `line` (both from 1), or at the end of the line, with the keyboard as a user would. */
+export const placeCursor = async (page: Page, line: number, column: number | 'end'): Promise<void> => {
   await page.keyboard.press('ControlOrMeta+Home');
   for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown');
+  if (column === 'end') {
+    await page.keyboard.press('End');
+    return;
+  }
   await page.keyboard.press('Home');
   for (let i = 1; i < column; i++) await page.keyboard.press('ArrowRight');
 };

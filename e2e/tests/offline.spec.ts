@@ -43,9 +43,9 @@ test('edits made offline survive a browser restart, then merge with edits made o
     await goOffline(alice.context);
     await expect(connectionBadge(alice.page)).toHaveAttribute('data-connection', 'offline');
     // Alice, offline: appends to the heading, deletes " and lunch", adds a last line.
-    await placeCursor(alice.page, 1, 12);
+    await placeCursor(alice.page, 1, 'end');
     await alice.page.keyboard.type(' (draft)');
-    await placeCursor(alice.page, 2, 26);
+    await placeCursor(alice.page, 2, 'end');
     for (let i = 0; i < ' and lunch'.length; i++) await alice.page.keyboard.press('Backspace');
     await alice.page.keyboard.press('ControlOrMeta+End');
     await alice.page.keyboard.press('Enter');
@@ -61,7 +61,7 @@ test('edits made offline survive a browser restart, then merge with edits made o
 
     // Bob, online meanwhile: adds to day two, and replaces "three" by "3".
     await editorContent(bob.page).click();
-    await placeCursor(bob.page, 3, 15);
+    await placeCursor(bob.page, 3, 'end');
     await bob.page.keyboard.type(', swim');
     await placeCursor(bob.page, 4, 10);
     for (let i = 0; i < 'three'.length; i++) await bob.page.keyboard.press('Backspace');

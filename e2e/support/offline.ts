@@ -47,52 +47,56 @@ export const watchProblems = (context: BrowserContext): string[] => {
  * would with no network, and {@link goOffline} closes the open sockets and peer connections (with no signaling, no
  * new peer connection can start). Also sets the display name a new profile uses, as the `person` fixture does.
  */
-const prepareContext = async (context: BrowserContext, name: string): Promise<void> => {
-  await context.addInitScript((displayName) => {
-    // The first page of a context is about:blank, whose opaque origin has no storage.
-    if (!location.protocol.startsWith('http')) return;
-    if (localStorage.getItem('meshpad.display-name') === null)
-      localStorage.setItem('meshpad.display-name', displayName);
-    let cutOff = false;
-    const sockets = new Set<WebSocket>();
-    const peers = new Set<RTCPeerConnection>();
-    const Native = window.WebSocket;
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        // Port 9 (discard) refuses the connection, as an unreachable network would.
-        super(cutOff || !navigator.onLine ? 'ws://127.0.0.1:9/offline' : url, protocols);
-        sockets.add(this);
-        this.addEventListener('close', () => sockets.delete(this));
-      }
-    };
-    const NativePeerConnection = window.RTCPeerConnection;
-    if (NativePeerConnection !== undefined) {
-      window.RTCPeerConnection = class extends NativePeerConnection {
-        constructor(configuration?: RTCConfiguration) {
-          super(configuration);
-          peers.add(this);
+const prepareContext = async (context: BrowserContext, name: string, offline: boolean): Promise<void> => {
+  await context.addInitScript(
+    ({ displayName, startOffline }) => {
+      // The first page of a context is about:blank, whose opaque origin has no storage.
+      if (!location.protocol.startsWith('http')) return;
+      if (localStorage.getItem('meshpad.display-name') === null)
+        localStorage.setItem('meshpad.display-name', displayName);
+      // Not navigator.onLine: it is also false in a network namespace with only loopback, where the relay is reachable.
+      let cutOff = startOffline;
+      const sockets = new Set<WebSocket>();
+      const peers = new Set<RTCPeerConnection>();
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          // Port 9 (discard) refuses the connection, as an unreachable network would.
+          super(cutOff ? 'ws://127.0.0.1:9/offline' : url, protocols);
+          sockets.add(this);
+          this.addEventListener('close', () => sockets.delete(this));
         }
       };
-    }
-    const controls = {
-      /** Closes every connection and refuses new ones; resolves once every socket has closed. */
-      cutOff: async (): Promise<void> => {
-        cutOff = true;
-        for (const peer of peers) peer.close();
-        peers.clear();
-        const closing = [...sockets].map(
-          (socket) => new Promise((resolve) => socket.addEventListener('close', resolve, { once: true })),
-        );
-        for (const socket of sockets) socket.close();
-        await Promise.all(closing);
-      },
-      /** Allows connections again (once the browser is online too). */
-      reconnect: (): void => {
-        cutOff = false;
-      },
-    };
-    Object.assign(window, { __meshpadNetwork: controls });
-  }, name);
+      const NativePeerConnection = window.RTCPeerConnection;
+      if (NativePeerConnection !== undefined) {
+        window.RTCPeerConnection = class extends NativePeerConnection {
+          constructor(configuration?: RTCConfiguration) {
+            super(configuration);
+            peers.add(this);
+          }
+        };
+      }
+      const controls = {
+        /** Closes every connection and refuses new ones; resolves once every socket has closed. */
+        cutOff: async (): Promise<void> => {
+          cutOff = true;
+          for (const peer of peers) peer.close();
+          peers.clear();
+          const closing = [...sockets].map(
+            (socket) => new Promise((resolve) => socket.addEventListener('close', resolve, { once: true })),
+          );
+          for (const socket of sockets) socket.close();
+          await Promise.all(closing);
+        },
+        /** Allows connections again. */
+        reconnect: (): void => {
+          cutOff = false;
+        },
+      };
+      Object.assign(window, { __meshpadNetwork: controls });
+    },
+    { displayName: name, startOffline: offline },
+  );
 };
 
 interface NetworkControls {
@@ -120,7 +124,7 @@ export const newProfile = async (name: string, baseURL: string): Promise<Profile
         baseURL,
         offline,
       });
-      await prepareContext(context, name);
+      await prepareContext(context, name, offline);
       const problems = watchProblems(context);
       const page = context.pages()[0] ?? (await context.newPage());
       return { context, page, problems };
@@ -136,7 +140,7 @@ export const newVisitor = async (
   baseURL: string,
 ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> => {
   const context = await browser.newContext({ baseURL });
-  await prepareContext(context, name);
+  await prepareContext(context, name, false);
   const problems = watchProblems(context);
   return { context, page: await context.newPage(), problems };
 };

@@ -52,7 +52,10 @@ export default defineConfig({
   server: {
     host: '127.0.0.1',
     // In development the relay runs beside Vite (`PORT=4321 node apps/relay/dist/main.js`).
-    proxy: { '/yjs': { target: 'http://127.0.0.1:4321', ws: true } },
+    proxy: {
+      '/yjs': { target: 'http://127.0.0.1:4321', ws: true },
+      '/signal': { target: 'http://127.0.0.1:4321', ws: true },
+    },
   },
   test: {
     include: ['src/**/*.test.ts'],

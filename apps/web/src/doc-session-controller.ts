@@ -3,16 +3,20 @@ import {
   type Identity,
   type KeyValueStorage,
   loadIdentity,
+  type NetworkStatus,
   type Presence,
   type SessionStatus,
   saveDisplayName,
 } from '@meshpad/client';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { iceServers } from './mesh-config.js';
 
 export interface DocSessionControllerOptions {
   readonly docId: string;
   readonly relayUrl: string;
   readonly storage: KeyValueStorage;
+  /** The room key from the link, the password of the document's peer-to-peer mesh. */
+  readonly roomKey?: string | undefined;
 }
 
 /**
@@ -29,6 +33,7 @@ export class DocSessionController implements ReactiveController {
     localCopy: { state: 'loading' },
   };
   presence: readonly Presence[] = [];
+  network: NetworkStatus = { mesh: 'off', relay: false, directConnections: 0, routes: new Map() };
   identity: Identity | undefined;
 
   constructor(
@@ -39,15 +44,22 @@ export class DocSessionController implements ReactiveController {
   }
 
   hostConnected(): void {
-    const { docId, relayUrl, storage } = this.options();
+    const { docId, relayUrl, storage, roomKey } = this.options();
     const identity = loadIdentity(storage);
-    const session = new DocSession({ docId, relayUrl, user: identity });
+    const session = new DocSession({
+      docId,
+      relayUrl,
+      user: identity,
+      mesh: { password: roomKey, iceServers: iceServers() },
+    });
     session.on('status', this.onStatus);
     session.on('presence', this.onPresence);
+    session.on('network', this.onNetwork);
     this.identity = identity;
     this.session = session;
     this.status = session.status;
     this.presence = session.presence;
+    this.network = session.network;
     this.host.requestUpdate();
   }
 
@@ -56,8 +68,15 @@ export class DocSessionController implements ReactiveController {
     if (session === undefined) return;
     session.off('status', this.onStatus);
     session.off('presence', this.onPresence);
+    session.off('network', this.onNetwork);
     session.destroy();
     this.session = undefined;
+  }
+
+  /** Closes the session and opens a new one with the current options, e.g. after the room key changed. */
+  restart(): void {
+    this.hostDisconnected();
+    this.hostConnected();
   }
 
   /** Remembers a new display name and shows it to everyone in the document. */
@@ -75,6 +94,11 @@ export class DocSessionController implements ReactiveController {
 
   private readonly onPresence = (presence: readonly Presence[]): void => {
     this.presence = presence;
+    this.host.requestUpdate();
+  };
+
+  private readonly onNetwork = (network: NetworkStatus): void => {
+    this.network = network;
     this.host.requestUpdate();
   };
 }

@@ -3,8 +3,10 @@ import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { DocSessionController } from './doc-session-controller.js';
 import { displayTitle } from './doc-title.js';
+import type { RoomKeyChangeDetail } from './mp-room-key.js';
 import type { TitleCommitDetail } from './mp-title-field.js';
 import { RecentDocsController } from './recent-docs-controller.js';
+import { parseRoomKey, withRoomKey } from './room-key.js';
 import { workspacePath } from './route.js';
 import { controlStyles } from './shared-styles.js';
 import { UnsavedChangesGuard } from './unsaved-changes-guard.js';
@@ -16,6 +18,7 @@ import './mp-copy-link.js';
 import './mp-editor.js';
 import './mp-name-field.js';
 import './mp-presence-list.js';
+import './mp-room-key.js';
 import './mp-save-status.js';
 import './mp-shortcuts.js';
 import './mp-title-field.js';
@@ -143,10 +146,15 @@ export class MpDocPage extends LitElement {
     this.workspaceId === '' ? undefined : { workspaceId: this.workspaceId, relayUrl: location.origin },
   );
 
+  /** The room key of the link (`#key=…`): the password of the document's peer-to-peer mesh. */
+  @state()
+  private roomKey = parseRoomKey(location.hash);
+
   private readonly doc = new DocSessionController(this, () => ({
     docId: this.docId,
     relayUrl: location.origin,
     storage: this.storage,
+    roomKey: this.roomKey,
   }));
 
   /** Registers itself with this element: warns before the page is left while a change is only in memory. */
@@ -159,7 +167,7 @@ export class MpDocPage extends LitElement {
   );
 
   override render() {
-    const { session, status, presence, identity } = this.doc;
+    const { session, status, presence, identity, network } = this.doc;
     return html`<header>
         <mp-brand></mp-brand>
         <div class="title">
@@ -175,7 +183,8 @@ export class MpDocPage extends LitElement {
           <mp-editor .session=${session} ?loaded=${status.loaded} @title-change=${this.onTitleChange}></mp-editor>
         </main>
         <aside aria-label="People and settings">
-          <mp-presence-list .people=${presence}></mp-presence-list>
+          <mp-presence-list .people=${presence} .routes=${network.routes}></mp-presence-list>
+          <mp-room-key .roomKey=${this.roomKey} @room-key-change=${this.onRoomKeyChange}></mp-room-key>
           <mp-name-field .name=${identity?.name ?? ''} @name-change=${this.onNameChange}></mp-name-field>
           <mp-shortcuts></mp-shortcuts>
         </aside>
@@ -223,6 +232,14 @@ export class MpDocPage extends LitElement {
   /** A blank title removes the workspace's title, so the first line heads the document again. */
   private onTitleCommit(event: CustomEvent<TitleCommitDetail>): void {
     this.workspace.session?.setTitle(this.docId, event.detail.value);
+  }
+
+  /** A new key goes into the address bar (so the copied link carries it) and the mesh restarts with it. */
+  private onRoomKeyChange(event: CustomEvent<RoomKeyChangeDetail>): void {
+    const { key } = event.detail;
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${withRoomKey(location.hash, key)}`);
+    this.roomKey = key;
+    this.doc.restart();
   }
 
   private onNameChange(event: CustomEvent<{ name: string }>): void {

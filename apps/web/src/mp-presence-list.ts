@@ -1,10 +1,14 @@
-import type { Presence } from '@meshpad/client';
+import type { PeerRoute, Presence } from '@meshpad/client';
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import { describeRoute } from './route-text.js';
 import { controlStyles } from './shared-styles.js';
 
-/** Lists who is in the document: a colour dot and name per person, the local user marked "you". */
+/**
+ * Lists who is in the document: a colour dot and name per person, the local user marked "you", and how each other
+ * person is connected (peer-to-peer, through the relay, …).
+ */
 @customElement('mp-presence-list')
 export class MpPresenceList extends LitElement {
   static override styles = [
@@ -52,7 +56,8 @@ export class MpPresenceList extends LitElement {
       }
 
       .you,
-      .editing {
+      .editing,
+      .route {
         flex: none;
         color: var(--mp-muted);
         font-size: 0.85em;
@@ -63,17 +68,24 @@ export class MpPresenceList extends LitElement {
   @property({ attribute: false })
   people: readonly Presence[] = [];
 
+  /** How each other person (by client id) is connected; see the session's `network.routes`. */
+  @property({ attribute: false })
+  routes: ReadonlyMap<number, PeerRoute> = new Map();
+
   override render() {
     return html`<h2 id="heading">In this document · ${this.people.length}</h2>
       <ul aria-labelledby="heading">
-        ${this.people.map(
-          (person) => html`<li data-client-id=${person.clientId} ?data-self=${person.isSelf}>
+        ${this.people.map((person) => {
+          const route = person.isSelf ? undefined : this.routes.get(person.clientId);
+          const routeText = route === undefined ? undefined : describeRoute(route);
+          return html`<li data-client-id=${person.clientId} ?data-self=${person.isSelf} data-route=${route ?? ''}>
             <span class="dot" style=${styleMap({ background: person.colour })} aria-hidden="true"></span>
             <span class="name">${person.name}</span>
             ${person.isSelf ? html`<span class="you">(you)</span>` : null}
             ${person.hasCursor && !person.isSelf ? html`<span class="editing">· in the text</span>` : null}
-          </li>`,
-        )}
+            ${routeText ? html`<span class="route" title=${routeText.sentence}>· ${routeText.label}</span>` : null}
+          </li>`;
+        })}
       </ul>`;
   }
 }

@@ -30,6 +30,8 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        // WebRTC between the test browsers runs on loopback only (support/loopback-only.mjs).
+        '--allow-loopback-in-peer-connection',
       ],
     },
   },

@@ -10,7 +10,7 @@ export interface Person {
   readonly problems: string[];
 }
 
-interface Fixtures {
+export interface Fixtures {
   /** Opens a new browser context for a person called `name` (their remembered display name). */
   person: (name: string) => Promise<Person>;
 }

@@ -110,8 +110,9 @@ const startPeer = async () => {
     request,
     close: async () => {
       if (child.exitCode !== null) return;
+      // Waits for the exit, not a reply: @roamhq/wrtc now and then dies with SIGSEGV while tearing connections down.
       const exited = once(child, 'exit');
-      await request('close');
+      child.send({ id: nextId++, op: 'close' });
       await exited;
     },
   };

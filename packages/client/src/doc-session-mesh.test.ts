@@ -79,10 +79,10 @@ describe('DocSession in the WebRTC mesh (Node peers over @roamhq/wrtc)', { timeo
     await until(alice, (s) => !s.network.relay && s.status.connection === 'offline', 'Alice notices the relay left');
     await until(bob, (s) => !s.network.relay, 'Bob notices the relay left');
     await bob.insert('Bob, relay down. ');
+    await until(alice, (s) => s.text.endsWith('Bob, relay down. '), 'Alice gets Bob’s edit without the relay');
     await alice.insert('Alice, relay down.');
     await bob.moveCursor(3);
     const expected = 'written with the relay up. Bob, relay down. Alice, relay down.';
-    await until(alice, (s) => s.text === expected, 'Alice gets Bob’s edit without the relay');
     await until(bob, (s) => s.text === expected, 'Bob gets Alice’s edit without the relay');
     // Presence and cursors survive the relay leaving: y-websocket drops every remote state when its socket closes,
     // and the peers announce themselves again over the data channel.

@@ -41,9 +41,9 @@ export const MIN_DIRECT_PEERS = 2;
 export const CONNECT_TIMEOUT_MS = 15_000;
 
 /**
- * How long a peer stays below {@link MIN_DIRECT_PEERS} before it connects to others itself (plus up to as much again
- * at random). Peers below their bound answer an announcement within milliseconds; starting a connection at the same
- * moment as they do would collide with theirs (both sides offering), which y-webrtc does not resolve.
+ * How long a peer waits before it connects to others itself (plus up to as much again at random). Peers below their
+ * bound answer an announcement within milliseconds; starting a connection at the same moment as they do would collide
+ * with theirs (both sides offering), which y-webrtc does not resolve.
  */
 export const FILL_DELAY_MS = 2_000;
 
@@ -53,9 +53,11 @@ export const FILL_DELAY_MS = 2_000;
  * y-webrtc floods every document and awareness update to all of its connections whatever their origin, so an update
  * crosses the partial mesh hop by hop; Yjs drops what a peer already has, which ends the flood.
  *
- * y-webrtc answers a newcomer's announcement only from peers below their bound, so once the first peers are full, a
- * newcomer would stay without any connection. This peer therefore also connects, up to {@link MIN_DIRECT_PEERS}, to
- * peers it knows from their awareness link field (y-webrtc accepts an offer whatever its bound).
+ * y-webrtc answers a newcomer's announcement only from peers below their bound. Once the first peers are full, a
+ * newcomer gets connections only from later ones, so the room splits into a full clique of early peers and the rest,
+ * joined by the relay alone. This peer therefore also connects to peers it knows from their awareness link field
+ * (y-webrtc accepts an offer whatever its bound): up to {@link MIN_DIRECT_PEERS}, and always one more, its random link,
+ * to a peer picked at random among those it is not connected to. Random links join the clusters into one mesh.
  */
 export class PeerMesh extends ObservableV2<PeerMeshEvents> {
   readonly provider: WebrtcProvider;
@@ -63,6 +65,8 @@ export class PeerMesh extends ObservableV2<PeerMeshEvents> {
   private readonly minConnections: number;
   private readonly connectTimers = new Set<ReturnType<typeof setTimeout>>();
   private fillTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The peer id of this peer's random link, while it has one. */
+  private randomLink: string | undefined;
 
   constructor(
     doc: Y.Doc,
@@ -124,10 +128,9 @@ export class PeerMesh extends ObservableV2<PeerMeshEvents> {
     super.destroy();
   }
 
-  /** While this peer has fewer than `minConnections`, checks again after {@link FILL_DELAY_MS}. */
+  /** While this peer lacks connections it could start, checks again after {@link FILL_DELAY_MS}. */
   private readonly scheduleFill = (): void => {
-    const room = this.provider.room;
-    if (this.fillTimer !== undefined || room === null || room.webrtcConns.size >= this.minConnections) return;
+    if (this.fillTimer !== undefined || this.missingConnections() === 0 || this.candidates().length === 0) return;
     this.fillTimer = setTimeout(
       () => {
         this.fillTimer = undefined;
@@ -137,11 +140,18 @@ export class PeerMesh extends ObservableV2<PeerMeshEvents> {
     );
   };
 
-  /** Starts connections to peers known from awareness while this peer has fewer than `minConnections`. */
-  private fillConnections(): void {
+  /** How many connections this peer should start: to reach `minConnections`, and its random link if it has none. */
+  private missingConnections(): number {
+    const conns = this.provider.room?.webrtcConns;
+    if (conns === undefined) return 0;
+    const linked = this.randomLink !== undefined && conns.has(this.randomLink);
+    return Math.max(this.minConnections - conns.size, linked ? 0 : 1);
+  }
+
+  /** Peer ids from awareness link fields that this peer has no connection with. */
+  private candidates(): string[] {
     const room = this.provider.room;
-    const signaling = (this.provider.signalingConns as SignalingConn[]).find((conn) => conn.connected);
-    if (room === null || signaling === undefined || room.webrtcConns.size >= this.minConnections) return;
+    if (room === null) return [];
     const candidates: string[] = [];
     for (const [client, state] of this.awareness.getStates()) {
       const peerId = client === this.awareness.clientID ? undefined : readLinkField(state)?.peerId;
@@ -149,9 +159,19 @@ export class PeerMesh extends ObservableV2<PeerMeshEvents> {
         candidates.push(peerId);
       }
     }
+    return candidates;
+  }
+
+  /** Starts the connections {@link missingConnections} asks for, to peers picked at random. */
+  private fillConnections(): void {
+    const room = this.provider.room;
+    const signaling = (this.provider.signalingConns as SignalingConn[]).find((conn) => conn.connected);
+    if (room === null || signaling === undefined) return;
+    const candidates = this.candidates();
     const added: string[] = [];
-    while (room.webrtcConns.size < this.minConnections && candidates.length > 0) {
+    for (let missing = this.missingConnections(); missing > 0 && candidates.length > 0; missing--) {
       const [peerId] = candidates.splice(Math.floor(Math.random() * candidates.length), 1) as [string];
+      if (this.randomLink === undefined || !room.webrtcConns.has(this.randomLink)) this.randomLink = peerId;
       // What y-webrtc itself does on an announcement: an initiating connection, registered in the room.
       const conn = new WebrtcConn(signaling, true, peerId, room);
       room.webrtcConns.set(peerId, conn);

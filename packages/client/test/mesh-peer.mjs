@@ -66,10 +66,12 @@ const operations = {
       watchers.push({ marker, resolve });
       checkWatchers();
     }),
+  // Destroys the session, then ends the process once peers had a moment to get the goodbye. The parent waits for the
+  // exit, not for a reply: @roamhq/wrtc now and then dies with SIGSEGV while it tears peer connections down.
   close: () => {
     session?.destroy();
     session = undefined;
-    setTimeout(() => process.exit(0), 50);
+    setTimeout(() => process.exit(0), 250);
     return true;
   },
 };

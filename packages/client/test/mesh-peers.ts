@@ -40,7 +40,10 @@ export interface MeshPeer {
   /** Sets the awareness `cursor` field, as an editor does when its selection moves. */
   moveCursor(anchor: number): Promise<void>;
   state(): Promise<PeerSnapshot>;
-  /** Destroys the session and ends the process. */
+  /**
+   * Destroys the session and waits for the process to end, however it ends: @roamhq/wrtc now and then dies with
+   * SIGSEGV while tearing peer connections down, after the session's destroy has run.
+   */
   close(): Promise<void>;
 }
 
@@ -65,8 +68,8 @@ export const startMeshPeer = async (): Promise<MeshPeer> => {
     if (reply.ok) waiter.resolve(reply.value);
     else waiter.reject(new Error(`peer process: ${reply.error}`));
   });
-  child.on('exit', (code) => {
-    for (const waiter of pending.values()) waiter.reject(new Error(`peer process exited with code ${code}`));
+  child.on('exit', (code, signal) => {
+    for (const waiter of pending.values()) waiter.reject(new Error(`peer process exited (${signal ?? code})`));
     pending.clear();
   });
   const ready = new Promise((resolve, reject) => pending.set(0, { resolve, reject }));
@@ -89,7 +92,7 @@ export const startMeshPeer = async (): Promise<MeshPeer> => {
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
-      await request('close');
+      child.send({ id: nextId++, op: 'close' });
       await exited;
     },
   };

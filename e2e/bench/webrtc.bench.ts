@@ -25,6 +25,8 @@ interface ModeResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly meanMs: number;
+  /** Keystroke to the writer's own editor showing it: the part of the latency that is not transport. */
+  readonly localP50Ms: number;
   /** Bytes and frames on the document sockets (`/yjs`) of both pages, per keystroke. */
   readonly relayUpBytesPerKey: number;
   readonly relayDownBytesPerKey: number;
@@ -61,7 +63,7 @@ const countTraffic = (page: Page, path: string): RelayTraffic => {
   return traffic;
 };
 
-/** Records, in the reader's page, when the editor's text reaches each length (the remote keystroke is in the DOM). */
+/** Records in `page` when the editor's text reaches each length (the keystroke is in the DOM). */
 const watchRenders = (page: Page) =>
   page.evaluate(() => {
     const find = (root: Document | ShadowRoot): Element | undefined => {
@@ -114,6 +116,7 @@ const countBoth = (writer: Person, reader: Person): Traffic => ({
 const measure = async (mode: string, writer: Person, reader: Person, traffic: Traffic): Promise<void> => {
   const { relay: relayTraffic, signaling: signalingTraffic } = traffic;
   await watchRenders(reader.page);
+  await watchRenders(writer.page);
   await watchKeys(writer.page);
   await editorContent(writer.page).click();
   const sum = (list: RelayTraffic[], key: keyof RelayTraffic) => list.reduce((total, t) => total + t[key], 0);
@@ -138,12 +141,15 @@ const measure = async (mode: string, writer: Person, reader: Person, traffic: Tr
   const keyTimes = await writer.page.evaluate(() => (window as unknown as { keyTimes: number[] }).keyTimes);
   const renderTimes = await reader.page.evaluate(() => (window as unknown as { renderTimes: number[] }).renderTimes);
   const latencies = keyTimes.slice(0, KEYSTROKES).map((sent, i) => renderTimes[i]! - sent);
+  const localTimes = await writer.page.evaluate(() => (window as unknown as { renderTimes: number[] }).renderTimes);
+  const localLatencies = keyTimes.slice(0, KEYSTROKES).map((sent, i) => localTimes[i]! - sent);
   results.push({
     mode,
     keystrokes: latencies.length,
     p50Ms: round(percentile(latencies, 50)),
     p99Ms: round(percentile(latencies, 99)),
     meanMs: round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
+    localP50Ms: round(percentile(localLatencies, 50)),
     relayUpBytesPerKey: round((sum(relayTraffic, 'sentBytes') - start.up) / KEYSTROKES, 1),
     relayDownBytesPerKey: round((sum(relayTraffic, 'receivedBytes') - start.down) / KEYSTROKES, 1),
     relayFramesPerKey: round(

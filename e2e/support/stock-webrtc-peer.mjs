@@ -29,7 +29,7 @@ const operations = {
   close: () => {
     provider.destroy();
     doc.destroy();
-    setTimeout(() => process.exit(0), 50);
+    setTimeout(() => process.exit(0), 250);
     return true;
   },
 };

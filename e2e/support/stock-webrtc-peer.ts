@@ -51,8 +51,9 @@ export const startStockWebrtcPeer = async (room: string, signalingUrl: string): 
     directPeers: () => request<number>('peers'),
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      // Waits for the exit, not a reply: @roamhq/wrtc now and then dies with SIGSEGV while tearing connections down.
       const exited = once(child, 'exit');
-      await request('close');
+      child.send({ id: nextId++, op: 'close' });
       await exited;
     },
   };

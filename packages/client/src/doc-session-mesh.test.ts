@@ -17,8 +17,11 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(peers.splice(0).map((peer) => peer.close()));
-  await Promise.all([relay.stop(), signaling.stop()]);
+  try {
+    await Promise.all(peers.splice(0).map((peer) => peer.close()));
+  } finally {
+    await Promise.all([relay.stop(), signaling.stop()]);
+  }
 });
 
 const open = async (

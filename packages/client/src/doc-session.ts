@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import { ConnectionPaths } from './connection-paths.js';
 import { type ConnectionState, nextConnectionState, type ProviderSignal } from './connection-state.js';
 import { isDocId } from './doc-id.js';
+import { LoadWaiters } from './load-waiters.js';
 import { type LocalDatabase, openLocalDatabase } from './local-database.js';
 import { type MeshOptions, meshState, peerMeshOptions } from './mesh-options.js';
 import { type NetworkStatus, sameNetworkStatus } from './network-status.js';
@@ -71,11 +72,6 @@ export type DocSessionEvents = {
   network: (network: NetworkStatus) => void;
 };
 
-interface Waiter {
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
-
 /**
  * One open document: a `Y.Doc`, its connection to the relay, and awareness of who else is in it.
  * Emits `status` and `presence`; {@link DocSession.destroy} closes the connection and releases everything.
@@ -96,7 +92,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   private readonly stopReconnectingWhenOnline: () => void;
   private currentStatus: SessionStatus;
   private currentPresence: readonly Presence[] = [];
-  private waiters: Waiter[] = [];
+  private readonly waiters = new LoadWaiters();
   private isDestroyed = false;
 
   constructor(options: DocSessionOptions) {
@@ -198,9 +194,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   whenSynced(): Promise<void> {
     if (this.currentStatus.loaded) return Promise.resolve();
     if (this.isDestroyed) return Promise.reject(new SessionDestroyedError(this.docId));
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-    });
+    return this.waiters.wait();
   }
 
   /** Changes how the user appears to others (name and colour of the cursor and presence entry). */
@@ -236,9 +230,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.awareness.destroy();
     this.doc.destroy();
     this.currentStatus = { ...this.currentStatus, connection: 'offline', synced: false };
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const waiter of waiters) waiter.reject(new SessionDestroyedError(this.docId));
+    this.waiters.rejectAll(new SessionDestroyedError(this.docId));
     super.destroy();
   }
 
@@ -255,9 +247,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     }
     this.currentStatus = next;
     if (next.loaded && !current.loaded) {
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const waiter of waiters) waiter.resolve();
+      this.waiters.resolveAll();
     }
     this.emit('status', [next]);
   }

@@ -13,6 +13,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { type ConnectionState, nextConnectionState, type ProviderSignal } from './connection-state.js';
 import { isDocId, newDocId } from './doc-id.js';
+import { LoadWaiters } from './load-waiters.js';
 import { relaySocketUrl } from './relay-url.js';
 import { SessionDestroyedError } from './session-destroyed-error.js';
 import { readTitle, type WorkspaceDocument, workspaceDocuments } from './workspace-documents.js';
@@ -74,11 +75,6 @@ export type WorkspaceSessionEvents = {
   problem: (problem: WorkspaceProblem) => void;
 };
 
-interface Waiter {
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
-
 /**
  * One open workspace: a shared list of documents with titles and tags, kept in a Y.Doc synced through the relay.
  * The list is an add-wins OR-Set of document ids, titles an LWW-Map ordered by a hybrid logical clock, tags an OR-Set
@@ -99,7 +95,7 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
   private readonly nameRegister: YLwwRegister;
   private currentStatus: WorkspaceStatus = { connection: 'connecting', synced: false, loaded: false };
   private currentDocuments: readonly WorkspaceDocument[] = [];
-  private waiters: Waiter[] = [];
+  private readonly waiters = new LoadWaiters();
   private isDestroyed = false;
 
   constructor(options: WorkspaceSessionOptions) {
@@ -232,9 +228,7 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
   whenSynced(): Promise<void> {
     if (this.currentStatus.loaded) return Promise.resolve();
     if (this.isDestroyed) return Promise.reject(new SessionDestroyedError(workspaceRoomName(this.workspaceId)));
-    return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-    });
+    return this.waiters.wait();
   }
 
   /** Closes the connection and releases the document. The workspace stays on the relay. */
@@ -250,9 +244,7 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
     this.awareness.destroy();
     this.doc.destroy();
     this.currentStatus = { ...this.currentStatus, connection: 'offline', synced: false };
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const waiter of waiters) waiter.reject(new SessionDestroyedError(workspaceRoomName(this.workspaceId)));
+    this.waiters.rejectAll(new SessionDestroyedError(workspaceRoomName(this.workspaceId)));
     super.destroy();
   }
 
@@ -263,9 +255,7 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
     }
     this.currentStatus = next;
     if (next.loaded && !current.loaded) {
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const waiter of waiters) waiter.resolve();
+      this.waiters.resolveAll();
     }
     this.emit('status', [next]);
   }

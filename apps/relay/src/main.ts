@@ -20,22 +20,27 @@ async function main(argv: string[]): Promise<void> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down: storing pending updates and closing connections');
-    const force = setTimeout(() => {
-      app.log.error(`shutdown took longer than ${SHUTDOWN_TIMEOUT_MS} ms; exiting`);
-      process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS);
     force.unref();
-    app.close().then(
-      () => {
-        app.log.info('stopped cleanly');
-        process.exit(0);
-      },
-      (cause: unknown) => {
-        app.log.error({ err: cause }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    let exitCode = 0;
+    const log = (write: () => void) => {
+      try {
+        write();
+      } catch {
+        // A log line must never stop the shutdown: stdout may be a pipe whose reader is gone (EPIPE).
+      }
+    };
+    log(() => app.log.info({ signal }, 'shutting down: storing pending updates and closing connections'));
+    app
+      .close()
+      .catch((cause: unknown) => {
+        exitCode = 1;
+        log(() => app.log.error({ err: cause }, 'shutdown failed'));
+      })
+      .finally(() => {
+        if (exitCode === 0) log(() => app.log.info('stopped cleanly'));
+        process.exit(exitCode);
+      });
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

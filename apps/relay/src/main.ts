@@ -6,6 +6,11 @@ import { createRelay } from './server.js';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
+// Once nobody reads the log (the terminal closed, a pipe's reader exited), keep serving without it.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${helpText()}\n`);

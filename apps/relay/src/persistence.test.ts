@@ -237,6 +237,15 @@ describe('process lifecycle', () => {
     expect(second.output()).toContain('stopped cleanly');
   });
 
+  it('exits on SIGTERM even when nobody reads its log any more', async () => {
+    const relay = startProcess();
+    await relay.listening;
+    relay.child.stdout?.destroy();
+    relay.child.stderr?.destroy();
+    relay.child.kill('SIGTERM');
+    expect(await relay.exited).toBe(0);
+  });
+
   it('prints every option with its environment variable and default on --help', async () => {
     const child = spawn(process.execPath, [main, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

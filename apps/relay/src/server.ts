@@ -18,7 +18,9 @@ export interface RelayOptions {
 /** Builds the relay (not yet listening): sync endpoint, health check and the web app. */
 export async function createRelay({ config, store, logStream }: RelayOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel, ...(logStream ? { stream: logStream } : {}) },
+    // process.stdout rather than pino's own destination: on a closed pipe (EPIPE) the latter retries a
+    // synchronous write forever and blocks the event loop, shutdown included.
+    logger: { level: config.logLevel, stream: logStream ?? process.stdout },
     // Request lines would drown the log in busy deployments; debug and trace show them.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',

@@ -40,10 +40,10 @@ function summarize(rate, result) {
 function bottleneck(step) {
   const machine = step.serverCpuPercent + step.clientCpuPercent + step.otherCpuPercent;
   if (step.serverCpuPercent >= 85) return 'server CPU-bound';
+  if (step.otherCpuPercent >= 50) return 'machine busy with other work: rerun';
   if (machine >= 180)
     return `both cores saturated (${step.clientCpuPercent >= step.serverCpuPercent ? 'mostly clients' : 'mostly server'})`;
   if (step.serverLoopBusyPercent >= 85) return 'server loop blocked (synchronous I/O)';
-  if (step.otherCpuPercent >= 50) return 'machine busy with other work';
   return 'no saturated side';
 }
 

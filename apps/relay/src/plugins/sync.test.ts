@@ -1,4 +1,4 @@
-import { encodeSyncStep1, encodeSyncUpdate } from '@meshpad/protocol';
+import { encodeAwarenessMessage, encodeAwarenessUpdate, encodeSyncStep1, encodeSyncUpdate } from '@meshpad/protocol';
 import * as decoding from 'lib0/decoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -93,6 +93,17 @@ describe('y-websocket drop-in', () => {
     a.provider.disconnect();
     await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID), 'b no longer sees Ada');
     await waitFor(() => !c.provider.awareness.getStates().has(a.doc.clientID), 'c no longer sees Ada');
+  });
+
+  it('echoes awareness to its sender, so a client alone in a room is never idle long enough to reconnect', async () => {
+    const { socket, frames } = await rawSocket(`${relay.syncUrl}/alone`);
+    await waitFor(() => frames.length >= 1, 'joined');
+    const before = frames.length;
+    const update = encodeAwarenessUpdate([{ clientID: 42, clock: 1, state: '{"user":{"name":"Solo"}}' }]);
+    socket.send(encodeAwarenessMessage(update));
+    await waitFor(() => frames.length > before, 'awareness echoed');
+    expect(frames.at(-1)).toEqual(encodeAwarenessMessage(update));
+    socket.close();
   });
 
   it('recovers across reconnects, in both directions', async () => {

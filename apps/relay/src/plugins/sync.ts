@@ -63,8 +63,9 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         return;
       case 'awareness':
         room.awareness.apply(message.entries, conn);
-        // The frame was checked whole (no trailing bytes), so it can be forwarded as received.
-        room.broadcast(frame, conn);
+        // Forwarded as received (it was checked whole), to the sender too: y-websocket 3 clients drop a
+        // connection that received nothing for 30 s and count on the echo of their 15 s awareness renewal.
+        room.broadcast(frame);
         return;
       case 'query-awareness':
         conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));

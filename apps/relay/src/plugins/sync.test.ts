@@ -106,6 +106,25 @@ describe('y-websocket drop-in', () => {
     socket.close();
   });
 
+  it('does not forward awareness copies that change nothing', async () => {
+    const a = await rawSocket(`${relay.syncUrl}/echoes`);
+    const b = await rawSocket(`${relay.syncUrl}/echoes`);
+    await waitFor(() => a.frames.length >= 1 && b.frames.length >= 1, 'joined');
+    const ada = encodeAwarenessMessage(encodeAwarenessUpdate([{ clientID: 42, clock: 1, state: '{"name":"Ada"}' }]));
+    const bob = encodeAwarenessMessage(encodeAwarenessUpdate([{ clientID: 43, clock: 1, state: '{"name":"Bob"}' }]));
+    a.socket.send(ada);
+    const gotAda = (frames: Uint8Array[]) => frames.some((f) => Buffer.from(f).equals(ada));
+    await waitFor(() => gotAda(a.frames) && gotAda(b.frames), 'both got Ada');
+    // Stock clients send back what they applied; the relay drops the copy, then forwards Bob's state.
+    const before = a.frames.length;
+    b.socket.send(ada);
+    b.socket.send(bob);
+    await waitFor(() => a.frames.length > before, 'a got the next frame');
+    expect(a.frames.slice(before)).toEqual([bob]);
+    a.socket.close();
+    b.socket.close();
+  });
+
   it('recovers across reconnects, in both directions', async () => {
     const a = client('reconnect');
     const b = client('reconnect');

@@ -61,12 +61,15 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       case 'update':
         if (!isEmptyUpdate(message.update)) flusher.enqueue(room, { from: conn, update: message.update });
         return;
-      case 'awareness':
-        room.awareness.apply(message.entries, conn);
-        // Forwarded as received (it was checked whole), to the sender too: y-websocket 3 clients drop a
-        // connection that received nothing for 30 s and count on the echo of their 15 s awareness renewal.
-        room.broadcast(frame);
+      case 'awareness': {
+        const accepted = room.awareness.apply(message.entries, conn);
+        // Sent to the sender too: y-websocket 3 clients drop a connection that received nothing for
+        // 30 s and count on the echo of their 15 s awareness renewal. Frames that changed nothing
+        // (clients send back every state they receive) go nowhere.
+        if (accepted.length === message.entries.length) room.broadcast(frame);
+        else if (accepted.length > 0) room.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(accepted)));
         return;
+      }
       case 'query-awareness':
         conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));
         return;

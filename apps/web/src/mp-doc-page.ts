@@ -8,7 +8,7 @@ import type { TitleCommitDetail } from './mp-title-field.js';
 import { RecentDocsController } from './recent-docs-controller.js';
 import { parseRoomKey, withRoomKey } from './room-key.js';
 import { workspacePath } from './route.js';
-import { controlStyles } from './shared-styles.js';
+import { controlStyles, pageHeaderStyles } from './shared-styles.js';
 import { UnsavedChangesGuard } from './unsaved-changes-guard.js';
 import { displayWorkspaceName } from './workspace-name.js';
 import { WorkspaceSessionController } from './workspace-session-controller.js';
@@ -28,23 +28,8 @@ import './mp-title-field.js';
 export class MpDocPage extends LitElement {
   static override styles = [
     controlStyles,
+    pageHeaderStyles,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 100vh;
-      }
-
-      header {
-        display: flex;
-        align-items: center;
-        flex-wrap: wrap;
-        gap: 0.5rem 1.25rem;
-        padding: 0.6rem clamp(0.75rem, 3vw, 1.5rem);
-        background: var(--mp-surface);
-        border-bottom: 1px solid var(--mp-border);
-      }
-
       @media (min-height: 32rem) and (min-width: 40rem) {
         header {
           position: sticky;
@@ -59,9 +44,6 @@ export class MpDocPage extends LitElement {
       }
 
       h1 {
-        margin: 0;
-        font-size: 1.05rem;
-        font-weight: 600;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;

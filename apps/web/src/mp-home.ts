@@ -6,7 +6,7 @@ import { LocalCopiesController } from './local-copies-controller.js';
 import { navigate } from './location-controller.js';
 import type { RecentDoc } from './recent-docs.js';
 import { RecentDocsController } from './recent-docs-controller.js';
-import { formatTimeAgo } from './relative-time.js';
+import { recentLink, recentListStyles } from './recent-list.js';
 import { docPath, workspacePath } from './route.js';
 import { unsavedLabel } from './save-status-text.js';
 import { controlStyles } from './shared-styles.js';
@@ -18,6 +18,7 @@ import './mp-recent-workspaces.js';
 export class MpHome extends LitElement {
   static override styles = [
     controlStyles,
+    recentListStyles,
     css`
       :host {
         display: block;
@@ -53,26 +54,8 @@ export class MpHome extends LitElement {
         margin: 0 0.5rem 0.5rem 0;
       }
 
-      h2 {
-        font-size: 1rem;
-        margin: 0 0 0.75rem;
-      }
-
       mp-recent-workspaces {
         margin-top: 2rem;
-      }
-
-      ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        border: 1px solid var(--mp-border);
-        border-radius: var(--mp-radius);
-        background: var(--mp-surface);
-      }
-
-      li + li {
-        border-top: 1px solid var(--mp-border);
       }
 
       li {
@@ -84,35 +67,6 @@ export class MpHome extends LitElement {
       li a {
         flex: 1 1 16rem;
         min-width: 0;
-        display: flex;
-        flex-wrap: wrap;
-        align-items: baseline;
-        justify-content: space-between;
-        gap: 0.25rem 1rem;
-        padding: 0.75rem 1rem;
-        color: var(--mp-text);
-        text-decoration: none;
-      }
-
-      li a:hover .doc-title {
-        text-decoration: underline;
-      }
-
-      .doc-title {
-        font-weight: 600;
-        min-width: 0;
-        overflow-wrap: anywhere;
-      }
-
-      .doc-title.untitled {
-        color: var(--mp-muted);
-        font-weight: 500;
-      }
-
-      time {
-        color: var(--mp-muted);
-        font-size: 0.875rem;
-        white-space: nowrap;
       }
 
       .local {
@@ -197,10 +151,7 @@ export class MpHome extends LitElement {
               : html`<ul>
                 ${this.recent.docs.map(
                   (doc) => html`<li>
-                    <a href=${docPath(doc.id)}>
-                      <span class="doc-title ${doc.title === '' ? 'untitled' : ''}">${displayTitle(doc.title)}</span>
-                      <time datetime=${new Date(doc.openedAt).toISOString()}>Opened ${formatTimeAgo(doc.openedAt, now)}</time>
-                    </a>
+                    ${recentLink(docPath(doc.id), doc, displayTitle(doc.title), now)}
                     ${this.renderLocalCopy(doc, this.localCopies.copies.get(doc.id))}
                   </li>`,
                 )}

@@ -1,8 +1,8 @@
 import type { KeyValueStorage } from '@meshpad/client';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { recentLink, recentListStyles } from './recent-list.js';
 import { RECENT_WORKSPACES_KEY, type RecentWorkspace, readRecentWorkspaces } from './recent-workspaces.js';
-import { formatTimeAgo } from './relative-time.js';
 import { workspacePath } from './route.js';
 import { controlStyles } from './shared-styles.js';
 import { displayWorkspaceName } from './workspace-name.js';
@@ -15,59 +15,10 @@ import { displayWorkspaceName } from './workspace-name.js';
 export class MpRecentWorkspaces extends LitElement {
   static override styles = [
     controlStyles,
+    recentListStyles,
     css`
       :host {
         display: block;
-      }
-
-      h2 {
-        font-size: 1rem;
-        margin: 0 0 0.75rem;
-      }
-
-      ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        border: 1px solid var(--mp-border);
-        border-radius: var(--mp-radius);
-        background: var(--mp-surface);
-      }
-
-      li + li {
-        border-top: 1px solid var(--mp-border);
-      }
-
-      a {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: baseline;
-        justify-content: space-between;
-        gap: 0.25rem 1rem;
-        padding: 0.75rem 1rem;
-        color: var(--mp-text);
-        text-decoration: none;
-      }
-
-      a:hover .name {
-        text-decoration: underline;
-      }
-
-      .name {
-        font-weight: 600;
-        min-width: 0;
-        overflow-wrap: anywhere;
-      }
-
-      .name.untitled {
-        color: var(--mp-muted);
-        font-weight: 500;
-      }
-
-      time {
-        color: var(--mp-muted);
-        font-size: 0.875rem;
-        white-space: nowrap;
       }
     `,
   ];
@@ -98,12 +49,7 @@ export class MpRecentWorkspaces extends LitElement {
       <ul>
         ${this.workspaces.map(
           (workspace) => html`<li>
-            <a href=${workspacePath(workspace.id)}>
-              <span class="name ${workspace.title === '' ? 'untitled' : ''}">${displayWorkspaceName(workspace.title)}</span>
-              <time datetime=${new Date(workspace.openedAt).toISOString()}>
-                Opened ${formatTimeAgo(workspace.openedAt, now)}
-              </time>
-            </a>
+            ${recentLink(workspacePath(workspace.id), workspace, displayWorkspaceName(workspace.title), now)}
           </li>`,
         )}
       </ul>

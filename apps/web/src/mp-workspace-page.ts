@@ -15,7 +15,7 @@ import type { DocumentDetail, DocumentRenameDetail, DocumentTagDetail } from './
 import { RecentDocsController } from './recent-docs-controller.js';
 import { rememberWorkspace, rememberWorkspaceName } from './recent-workspaces.js';
 import { workspaceDocPath } from './route.js';
-import { controlStyles } from './shared-styles.js';
+import { boxedListStyles, controlStyles, pageHeaderStyles } from './shared-styles.js';
 import { displayWorkspaceName, UNTITLED_WORKSPACE } from './workspace-name.js';
 import { WorkspaceSessionController } from './workspace-session-controller.js';
 import './mp-brand.js';
@@ -38,23 +38,9 @@ const describeProblem = (problem: WorkspaceProblem): string =>
 export class MpWorkspacePage extends LitElement {
   static override styles = [
     controlStyles,
+    pageHeaderStyles,
+    boxedListStyles,
     css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        min-height: 100vh;
-      }
-
-      header {
-        display: flex;
-        align-items: center;
-        flex-wrap: wrap;
-        gap: 0.5rem 1.25rem;
-        padding: 0.6rem clamp(0.75rem, 3vw, 1.5rem);
-        background: var(--mp-surface);
-        border-bottom: 1px solid var(--mp-border);
-      }
-
       .title {
         flex: 1 1 12rem;
         min-width: 0;
@@ -66,12 +52,6 @@ export class MpWorkspacePage extends LitElement {
         text-transform: uppercase;
         letter-spacing: 0.05em;
         color: var(--mp-muted);
-      }
-
-      h1 {
-        margin: 0;
-        font-size: 1.05rem;
-        font-weight: 600;
       }
 
       main {
@@ -111,19 +91,6 @@ export class MpWorkspacePage extends LitElement {
       .count {
         color: var(--mp-muted);
         font-weight: 500;
-      }
-
-      ul {
-        list-style: none;
-        margin: 0;
-        padding: 0;
-        border: 1px solid var(--mp-border);
-        border-radius: var(--mp-radius);
-        background: var(--mp-surface);
-      }
-
-      li + li {
-        border-top: 1px solid var(--mp-border);
       }
 
       .notice {

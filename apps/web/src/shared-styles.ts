@@ -73,3 +73,44 @@ export const controlStyles = css`
     white-space: nowrap;
   }
 `;
+
+/** A full-height page in a column, under a header bar that holds the brand, the page's title and its status. */
+export const pageHeaderStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-height: 100vh;
+  }
+
+  header {
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: 0.5rem 1.25rem;
+    padding: 0.6rem clamp(0.75rem, 3vw, 1.5rem);
+    background: var(--mp-surface);
+    border-bottom: 1px solid var(--mp-border);
+  }
+
+  h1 {
+    margin: 0;
+    font-size: 1.05rem;
+    font-weight: 600;
+  }
+`;
+
+/** A list in one bordered box, its items separated by lines. */
+export const boxedListStyles = css`
+  ul {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    border: 1px solid var(--mp-border);
+    border-radius: var(--mp-radius);
+    background: var(--mp-surface);
+  }
+
+  li + li {
+    border-top: 1px solid var(--mp-border);
+  }
+`;

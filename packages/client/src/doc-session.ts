@@ -3,9 +3,8 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { ConnectionPaths } from './connection-paths.js';
-import { type ConnectionState, nextConnectionState, type ProviderSignal } from './connection-state.js';
+import type { ConnectionState } from './connection-state.js';
 import { isDocId } from './doc-id.js';
-import { LoadWaiters } from './load-waiters.js';
 import { type LocalDatabase, openLocalDatabase } from './local-database.js';
 import { type MeshOptions, meshState, peerMeshOptions } from './mesh-options.js';
 import { type NetworkStatus, sameNetworkStatus } from './network-status.js';
@@ -16,7 +15,7 @@ import { reconnectWhenOnline } from './reconnect-when-online.js';
 import { filterRelayTraffic } from './relay-forwarding.js';
 import { relaySocketUrl } from './relay-url.js';
 import { SaveTracker } from './save-tracker.js';
-import { SessionDestroyedError } from './session-destroyed-error.js';
+import { StatusTracker } from './status-tracker.js';
 import { selectionColour } from './user-colour.js';
 
 /** Name of the `Y.Text` that holds a document's text. */
@@ -90,9 +89,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   private readonly store: OfflineStore | undefined;
   private readonly saves: SaveTracker;
   private readonly stopReconnectingWhenOnline: () => void;
-  private currentStatus: SessionStatus;
+  private readonly statusTracker: StatusTracker<SessionStatus>;
   private currentPresence: readonly Presence[] = [];
-  private readonly waiters = new LoadWaiters();
   private isDestroyed = false;
 
   constructor(options: DocSessionOptions) {
@@ -115,13 +113,6 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.setUser(options.user);
     const database = options.localCopy ?? openLocalDatabase();
     this.store = database === false ? undefined : new OfflineStore(this.doc, options.docId, { db: database });
-    this.currentStatus = {
-      connection: 'connecting',
-      synced: false,
-      loaded: false,
-      unsaved: 0,
-      localCopy: this.store?.state ?? { state: 'off' },
-    };
     this.provider = new WebsocketProvider(serverUrl, options.docId, this.doc, {
       // Connects once the local copy is loaded, so sync step 1 asks the relay only for what this browser lacks.
       connect: this.store === undefined,
@@ -130,10 +121,21 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
       disableBc: options.crossTab === false || mesh === 'on',
       ...(options.WebSocket === undefined ? {} : { WebSocketPolyfill: options.WebSocket as typeof WebSocket }),
     });
-    this.provider.on('status', this.onProviderStatus);
-    this.provider.on('connection-close', this.onConnectionClose);
-    this.provider.on('connection-error', this.onConnectionError);
+    // Before the status tracker's listener, so the copy is kept before anyone hears that the document loaded.
     this.provider.on('sync', this.onSync);
+    this.statusTracker = new StatusTracker<SessionStatus>(
+      this.provider,
+      options.docId,
+      {
+        connection: 'connecting',
+        synced: false,
+        loaded: false,
+        unsaved: 0,
+        localCopy: this.store?.state ?? { state: 'off' },
+      },
+      (status) => this.emit('status', [status]),
+    );
+    this.provider.on('status', this.onProviderStatus);
     this.mesh = meshOptions && new PeerMesh(this.doc, this.awareness, meshOptions);
     this.paths = new ConnectionPaths(this.awareness, this.provider, this.mesh, () => this.provider.wsconnected);
     this.unfilterRelay = filterRelayTraffic(this.provider, this.doc, this.awareness, this.paths);
@@ -156,7 +158,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   /** The current status; see {@link SessionStatus}. */
   get status(): SessionStatus {
-    return this.currentStatus;
+    return this.statusTracker.current;
   }
 
   /** Everyone in the document, the local session first. */
@@ -192,9 +194,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
    * {@link SessionDestroyedError} if the session is destroyed first.
    */
   whenSynced(): Promise<void> {
-    if (this.currentStatus.loaded) return Promise.resolve();
-    if (this.isDestroyed) return Promise.reject(new SessionDestroyedError(this.docId));
-    return this.waiters.wait();
+    return this.statusTracker.whenLoaded();
   }
 
   /** Changes how the user appears to others (name and colour of the cursor and presence entry). */
@@ -207,9 +207,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   override destroy(): void {
     if (this.isDestroyed) return;
     this.isDestroyed = true;
+    this.statusTracker.destroy();
     this.provider.off('status', this.onProviderStatus);
-    this.provider.off('connection-close', this.onConnectionClose);
-    this.provider.off('connection-error', this.onConnectionError);
     this.provider.off('sync', this.onSync);
     this.awareness.off('change', this.onAwarenessChange);
     this.saves.off('unsaved', this.onUnsaved);
@@ -229,55 +228,17 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.provider.destroy();
     this.awareness.destroy();
     this.doc.destroy();
-    this.currentStatus = { ...this.currentStatus, connection: 'offline', synced: false };
-    this.waiters.rejectAll(new SessionDestroyedError(this.docId));
     super.destroy();
   }
 
-  private updateStatus(next: SessionStatus): void {
-    const current = this.currentStatus;
-    if (
-      next.connection === current.connection &&
-      next.synced === current.synced &&
-      next.loaded === current.loaded &&
-      next.unsaved === current.unsaved &&
-      next.localCopy === current.localCopy
-    ) {
-      return;
-    }
-    this.currentStatus = next;
-    if (next.loaded && !current.loaded) {
-      this.waiters.resolveAll();
-    }
-    this.emit('status', [next]);
-  }
-
-  private signal(signal: ProviderSignal): void {
-    const connection = nextConnectionState(this.currentStatus.connection, signal);
-    this.updateStatus({
-      ...this.currentStatus,
-      connection,
-      synced: connection === 'connected' && this.provider.synced,
-    });
-  }
-
-  private readonly onProviderStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }): void => {
-    this.signal(status);
+  /** The relay link opened or closed, so the routes through it did too (the status tracker hears it first). */
+  private readonly onProviderStatus = (): void => {
     this.paths.refresh();
     this.onNetworkChange();
   };
 
-  private readonly onConnectionClose = (): void => {
-    this.signal('connection-closed');
-  };
-
-  private readonly onConnectionError = (): void => {
-    this.signal('connection-error');
-  };
-
   private readonly onSync = (synced: boolean): void => {
     if (synced) this.store?.keepCopy();
-    this.updateStatus({ ...this.currentStatus, synced, loaded: this.currentStatus.loaded || synced });
   };
 
   private connectProvider(): void {
@@ -287,17 +248,17 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   private readonly onLocalCopyLoaded = ({ exists, unsaved }: { exists: boolean; unsaved: number }): void => {
     if (this.isDestroyed) return;
     this.saves.adopt(unsaved);
-    if (exists) this.updateStatus({ ...this.currentStatus, loaded: true });
+    if (exists) this.statusTracker.update({ loaded: true });
     this.connectProvider();
   };
 
   private readonly onLocalCopyState = (localCopy: LocalCopyState): void => {
-    this.updateStatus({ ...this.currentStatus, localCopy });
+    this.statusTracker.update({ localCopy });
   };
 
   private readonly onUnsaved = (unsaved: number): void => {
     this.store?.setUnsaved(unsaved);
-    this.updateStatus({ ...this.currentStatus, unsaved });
+    this.statusTracker.update({ unsaved });
   };
 
   private readonly onNetworkChange = (): void => {
@@ -314,7 +275,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   /** A peer sent its whole document: it can be shown even while the relay is out of reach. */
   private readonly onMeshSynced = (): void => {
-    this.updateStatus({ ...this.currentStatus, loaded: true });
+    this.statusTracker.update({ loaded: true });
   };
 
   private readonly onAwarenessChange = (): void => {

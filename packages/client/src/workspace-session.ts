@@ -11,11 +11,10 @@ import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { type ConnectionState, nextConnectionState, type ProviderSignal } from './connection-state.js';
+import type { ConnectionState } from './connection-state.js';
 import { isDocId, newDocId } from './doc-id.js';
-import { LoadWaiters } from './load-waiters.js';
 import { relaySocketUrl } from './relay-url.js';
-import { SessionDestroyedError } from './session-destroyed-error.js';
+import { StatusTracker } from './status-tracker.js';
 import { readTitle, type WorkspaceDocument, workspaceDocuments } from './workspace-documents.js';
 import { normaliseDocTitle, normaliseTag, normaliseWorkspaceName } from './workspace-labels.js';
 
@@ -93,9 +92,8 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
   private readonly titles: YLwwMap;
   private readonly tagSet: YOrSet;
   private readonly nameRegister: YLwwRegister;
-  private currentStatus: WorkspaceStatus = { connection: 'connecting', synced: false, loaded: false };
+  private readonly statusTracker: StatusTracker<WorkspaceStatus>;
   private currentDocuments: readonly WorkspaceDocument[] = [];
-  private readonly waiters = new LoadWaiters();
   private isDestroyed = false;
 
   constructor(options: WorkspaceSessionOptions) {
@@ -123,15 +121,17 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
       disableBc: options.crossTab === false,
       ...(options.WebSocket === undefined ? {} : { WebSocketPolyfill: options.WebSocket as typeof WebSocket }),
     });
-    this.provider.on('status', this.onProviderStatus);
-    this.provider.on('connection-close', this.onConnectionClose);
-    this.provider.on('connection-error', this.onConnectionError);
-    this.provider.on('sync', this.onSync);
+    this.statusTracker = new StatusTracker<WorkspaceStatus>(
+      this.provider,
+      workspaceRoomName(options.workspaceId),
+      { connection: 'connecting', synced: false, loaded: false },
+      (status) => this.emit('status', [status]),
+    );
   }
 
   /** The current status; see {@link WorkspaceStatus}. */
   get status(): WorkspaceStatus {
-    return this.currentStatus;
+    return this.statusTracker.current;
   }
 
   /** The documents in the workspace, ordered by id. */
@@ -226,64 +226,20 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
    * {@link SessionDestroyedError} if the session is destroyed first.
    */
   whenSynced(): Promise<void> {
-    if (this.currentStatus.loaded) return Promise.resolve();
-    if (this.isDestroyed) return Promise.reject(new SessionDestroyedError(workspaceRoomName(this.workspaceId)));
-    return this.waiters.wait();
+    return this.statusTracker.whenLoaded();
   }
 
   /** Closes the connection and releases the document. The workspace stays on the relay. */
   override destroy(): void {
     if (this.isDestroyed) return;
     this.isDestroyed = true;
-    this.provider.off('status', this.onProviderStatus);
-    this.provider.off('connection-close', this.onConnectionClose);
-    this.provider.off('connection-error', this.onConnectionError);
-    this.provider.off('sync', this.onSync);
+    this.statusTracker.destroy();
     for (const binding of [this.documentSet, this.titles, this.tagSet, this.nameRegister]) binding.destroy();
     this.provider.destroy();
     this.awareness.destroy();
     this.doc.destroy();
-    this.currentStatus = { ...this.currentStatus, connection: 'offline', synced: false };
-    this.waiters.rejectAll(new SessionDestroyedError(workspaceRoomName(this.workspaceId)));
     super.destroy();
   }
-
-  private updateStatus(next: WorkspaceStatus): void {
-    const current = this.currentStatus;
-    if (next.connection === current.connection && next.synced === current.synced && next.loaded === current.loaded) {
-      return;
-    }
-    this.currentStatus = next;
-    if (next.loaded && !current.loaded) {
-      this.waiters.resolveAll();
-    }
-    this.emit('status', [next]);
-  }
-
-  private signal(signal: ProviderSignal): void {
-    const connection = nextConnectionState(this.currentStatus.connection, signal);
-    this.updateStatus({
-      ...this.currentStatus,
-      connection,
-      synced: connection === 'connected' && this.provider.synced,
-    });
-  }
-
-  private readonly onProviderStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }): void => {
-    this.signal(status);
-  };
-
-  private readonly onConnectionClose = (): void => {
-    this.signal('connection-closed');
-  };
-
-  private readonly onConnectionError = (): void => {
-    this.signal('connection-error');
-  };
-
-  private readonly onSync = (synced: boolean): void => {
-    this.updateStatus({ ...this.currentStatus, synced, loaded: this.currentStatus.loaded || synced });
-  };
 
   private readonly onListChange = (event: BindingEvent<unknown>): void => {
     if (event.type === 'rejected') {

@@ -120,7 +120,7 @@ export {
 export type { BindingEvent, BindingListener, BindingOptions, CompactionOptions, CrdtCodec } from './y-binding.js';
 export { YCrdtBinding } from './y-binding.js';
 export { YGCounter, YPnCounter } from './y-counters.js';
+export type { LwwBindingOptions } from './y-lww-binding.js';
 export { YLwwMap } from './y-lww-map.js';
-export type { LwwBindingOptions } from './y-lww-register.js';
 export { YLwwRegister } from './y-lww-register.js';
 export { YOrSet } from './y-or-set.js';

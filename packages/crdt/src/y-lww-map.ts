@@ -1,5 +1,4 @@
 import type * as Y from 'yjs';
-import type { HybridLogicalClock } from './hlc.js';
 import type { Json } from './json-value.js';
 import {
   admitLwwMap,
@@ -16,26 +15,21 @@ import {
   lwwMapSize,
   mergeLwwMap,
 } from './lww-map.js';
-import { type CrdtCodec, YCrdtBinding } from './y-binding.js';
-import { bindingClock, type LwwBindingOptions } from './y-lww-register.js';
+import { type LwwBindingOptions, type LwwCodec, YLwwBinding } from './y-lww-binding.js';
+
+const codec: LwwCodec<LwwMap, LwwMapChange> = {
+  create: createLwwMap,
+  encode: encodeLwwMap,
+  decode: decodeLwwMap,
+  merge: (target, source) => mergeLwwMap(target, source),
+  admit: admitLwwMap,
+  weight: (map) => map.entries.size,
+};
 
 /** A last-writer-wins map stored in a Y.Map (see README, "Yjs mapping"). */
-export class YLwwMap extends YCrdtBinding<LwwMap, LwwMapChange> {
-  /** The clock stamping this replica's writes. */
-  readonly clock: HybridLogicalClock;
-
+export class YLwwMap extends YLwwBinding<LwwMap, LwwMapChange> {
   constructor(root: Y.Map<unknown>, options: LwwBindingOptions = {}) {
-    const clock = bindingClock(root, options);
-    const codec: CrdtCodec<LwwMap, LwwMapChange> = {
-      create: createLwwMap,
-      encode: encodeLwwMap,
-      decode: decodeLwwMap,
-      merge: (target, source) => mergeLwwMap(target, source),
-      admit: (source) => admitLwwMap(source, clock),
-      weight: (map) => map.entries.size,
-    };
-    super(root, codec, { ...options, replica: options.replica ?? clock.replica });
-    this.clock = clock;
+    super(root, codec, options);
   }
 
   /** The current state; read-only. */

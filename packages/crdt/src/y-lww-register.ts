@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { type HlcOptions, type HlcTimestamp, HybridLogicalClock } from './hlc.js';
+import type { HlcTimestamp } from './hlc.js';
 import type { Json } from './json-value.js';
 import {
   admitLwwRegister,
@@ -12,35 +12,21 @@ import {
   lwwRegisterSet,
   mergeLwwRegister,
 } from './lww-register.js';
-import { type BindingOptions, bindingReplica, type CrdtCodec, YCrdtBinding } from './y-binding.js';
+import { type LwwBindingOptions, type LwwCodec, YLwwBinding } from './y-lww-binding.js';
 
-/** Options of the last-writer-wins bindings: a clock to share, or options for a new one. */
-export interface LwwBindingOptions extends BindingOptions, HlcOptions {
-  /** A clock shared with other bindings of the same replica; its options then apply. */
-  readonly clock?: HybridLogicalClock;
-}
-
-/** The clock a last-writer-wins binding uses. */
-export const bindingClock = (root: Y.Map<unknown>, options: LwwBindingOptions): HybridLogicalClock =>
-  options.clock ?? new HybridLogicalClock(bindingReplica(root, options), options);
+const codec: LwwCodec<LwwRegister, LwwRegisterChange> = {
+  create: createLwwRegister,
+  encode: encodeLwwRegister,
+  decode: decodeLwwRegister,
+  merge: (target, source) => mergeLwwRegister(target, source),
+  admit: admitLwwRegister,
+  weight: () => 1,
+};
 
 /** A last-writer-wins register stored in a Y.Map (see README, "Yjs mapping"). */
-export class YLwwRegister extends YCrdtBinding<LwwRegister, LwwRegisterChange> {
-  /** The clock stamping this replica's writes. */
-  readonly clock: HybridLogicalClock;
-
+export class YLwwRegister extends YLwwBinding<LwwRegister, LwwRegisterChange> {
   constructor(root: Y.Map<unknown>, options: LwwBindingOptions = {}) {
-    const clock = bindingClock(root, options);
-    const codec: CrdtCodec<LwwRegister, LwwRegisterChange> = {
-      create: createLwwRegister,
-      encode: encodeLwwRegister,
-      decode: decodeLwwRegister,
-      merge: (target, source) => mergeLwwRegister(target, source),
-      admit: (source) => admitLwwRegister(source, clock),
-      weight: () => 1,
-    };
-    super(root, codec, { ...options, replica: options.replica ?? clock.replica });
-    this.clock = clock;
+    super(root, codec, options);
   }
 
   /** The current state; read-only. */

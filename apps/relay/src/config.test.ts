@@ -10,7 +10,8 @@ describe('parseConfig', () => {
       dataDir: '/srv/data',
       logLevel: 'info',
       maxMessageBytes: 16 * 1024 * 1024,
-      sqliteSynchronous: 'FULL',
+      sqliteSynchronous: 'NORMAL',
+      checkpointAfterMs: 1000,
     });
   });
 
@@ -46,6 +47,8 @@ describe('parseConfig', () => {
       'MESHPAD_WEB_DIR',
       'LOG_LEVEL',
       'MESHPAD_MAX_MESSAGE_BYTES',
+      'MESHPAD_SQLITE_SYNCHRONOUS',
+      'MESHPAD_CHECKPOINT_AFTER_MS',
     ]) {
       expect(help).toContain(name);
     }

@@ -12,6 +12,8 @@ export interface RelayConfig {
   readonly logLevel: LogLevel;
   readonly maxMessageBytes: number;
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** With NORMAL, the longest an accepted update waits for a background sync to disk. */
+  readonly checkpointAfterMs: number;
   /** Log entries since the last compaction after which a room is compacted. */
   readonly compactAfterUpdates: number;
   /** Quiet time a room waits before a scheduled compaction runs. */
@@ -60,8 +62,15 @@ const OPTIONS = {
   sqliteSynchronous: {
     flag: 'sqlite-synchronous',
     env: 'MESHPAD_SQLITE_SYNCHRONOUS',
-    description: 'FULL survives power loss; NORMAL only process crashes, and is faster',
-    defaultValue: 'FULL',
+    description:
+      'NORMAL: updates survive a relay crash at once and power loss after a background sync; FULL: syncs every write',
+    defaultValue: 'NORMAL',
+  },
+  checkpointAfterMs: {
+    flag: 'checkpoint-after-ms',
+    env: 'MESHPAD_CHECKPOINT_AFTER_MS',
+    description: 'Longest time a stored update waits for the background sync to disk (and save confirmations)',
+    defaultValue: '1000',
   },
   compactAfterUpdates: {
     flag: 'compact-after-updates',
@@ -138,6 +147,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     logLevel: logLevel as LogLevel,
     maxMessageBytes: integer('maxMessageBytes', raw('maxMessageBytes'), 1024, 1024 * 1024 * 1024),
     sqliteSynchronous: synchronous,
+    checkpointAfterMs: integer('checkpointAfterMs', raw('checkpointAfterMs'), 1, 60_000),
     compactAfterUpdates: integer('compactAfterUpdates', raw('compactAfterUpdates'), 1, 10_000_000),
     compactionDelayMs: integer('compactionDelayMs', raw('compactionDelayMs'), 0, 3_600_000),
   };

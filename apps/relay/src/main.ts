@@ -18,7 +18,11 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = parseConfig(argv, process.env);
   const dbPath = join(config.dataDir, 'meshpad.sqlite');
-  const store = await SqliteDocStore.open({ path: dbPath, synchronous: config.sqliteSynchronous });
+  const store = await SqliteDocStore.open({
+    path: dbPath,
+    synchronous: config.sqliteSynchronous,
+    checkpointAfterMs: config.checkpointAfterMs,
+  });
   const app = await createRelay({ config, store });
 
   let stopping = false;

@@ -47,6 +47,9 @@ class DelegatingStore implements DocStore {
   delete(name: string) {
     return this.inner.delete(name);
   }
+  sync() {
+    return this.inner.sync();
+  }
   check() {
     return this.inner.check();
   }

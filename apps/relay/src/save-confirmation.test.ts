@@ -3,7 +3,15 @@ import { MemoryDocStore } from '@meshpad/storage';
 import * as decoding from 'lib0/decoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { rawSocket, startRelay, stockClient, synced, type TestRelay, waitFor } from '../test/harness.js';
+import { closed, rawSocket, startRelay, stockClient, synced, type TestRelay, waitFor } from '../test/harness.js';
+
+/** A store whose sync to disk the test finishes or fails by hand. */
+class ManualSyncStore extends MemoryDocStore {
+  readonly pending: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  override sync(): Promise<void> {
+    return new Promise((resolve, reject) => this.pending.push({ resolve, reject }));
+  }
+}
 
 let relay: TestRelay | undefined;
 afterEach(async () => {
@@ -35,6 +43,28 @@ describe('save confirmation', () => {
     await waitFor(() => savedSeqs(frames).includes(2), 'saved 2 with nothing new');
     expect(savedSeqs(frames)).toEqual([1, 2]);
     socket.close();
+  });
+
+  it('confirms only after the store synced to disk, and closes with 4503 when that fails', async () => {
+    const store = new ManualSyncStore();
+    relay = await startRelay({ store });
+    const { socket, frames } = await rawSocket(`${relay.syncUrl}/disk`);
+    const doc = new Y.Doc();
+    doc.on('update', (u: Uint8Array) => socket.send(encodeSyncUpdate(u)));
+    doc.getText('content').insert(0, 'on disk?');
+    socket.send(encodeSaveRequest(1));
+    await waitFor(() => store.pending.length === 1, 'sync asked for');
+    expect((await store.load('disk')).updates.length).toBe(1);
+    expect(savedSeqs(frames)).toEqual([]);
+    store.pending.shift()!.resolve();
+    await waitFor(() => savedSeqs(frames).includes(1), 'saved after sync');
+
+    const closing = closed(socket);
+    socket.send(encodeSaveRequest(2));
+    await waitFor(() => store.pending.length === 1, 'second sync asked for');
+    store.pending.shift()!.reject(new Error('I/O error (simulated)'));
+    expect(await closing).toMatchObject({ code: 4503 });
+    expect(savedSeqs(frames)).toEqual([1]);
   });
 
   it('never sends a Saved frame to a client that did not ask', async () => {

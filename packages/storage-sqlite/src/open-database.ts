@@ -21,6 +21,8 @@ export function openDatabase({ path, synchronous, busyTimeoutMs }: ConnectionSet
     const journalMode = db.pragma('journal_mode = WAL', { simple: true });
     if (journalMode !== 'wal') throw new Error(`SQLite refused WAL mode (journal_mode is ${String(journalMode)})`);
     db.pragma(`synchronous = ${synchronous}`);
+    // Checkpoints run on a worker thread (wal-syncer.ts); this only bounds the log if that thread fails.
+    db.pragma('wal_autocheckpoint = 10000');
     db.pragma('foreign_keys = ON');
     migrate(db);
     return db;

@@ -4,8 +4,8 @@ import type Database from 'better-sqlite3';
  * Schema migrations, applied in order; `PRAGMA user_version` counts how many a database has had.
  * Append new steps, never edit a released one.
  *
- * `updates.seq` is the store-wide clock. AUTOINCREMENT keeps it from reusing the numbers of
- * deleted rows, so a snapshot made before a compaction or a delete can always be told apart.
+ * `updates.seq` is the store-wide clock. It never reuses the numbers of deleted rows, so a
+ * snapshot made before a compaction or a delete can always be told apart.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -33,6 +33,33 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
 
   CREATE INDEX updates_by_doc ON updates (doc, seq);
+  `,
+  // An append writes one page: the log is clustered by document, and the clock is reserved in
+  // blocks (`clock.reserved`) instead of per row through AUTOINCREMENT and the documents row.
+  `
+  CREATE TABLE clock (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    -- every seq any connection may use is <= reserved; connections take blocks above it
+    reserved INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO clock (id, reserved) VALUES (1, max(
+    coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'updates'), 0),
+    coalesce((SELECT max(clock) FROM documents), 0),
+    coalesce((SELECT max(base) FROM documents), 0)));
+
+  CREATE TABLE log (
+    doc INTEGER NOT NULL REFERENCES documents (id),
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (doc, seq)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO log (doc, seq, data) SELECT doc, seq, data FROM updates;
+  DROP TABLE updates;
+  ALTER TABLE log RENAME TO updates;
+
+  ALTER TABLE documents DROP COLUMN clock;
+  ALTER TABLE documents DROP COLUMN log_entries;
+  ALTER TABLE documents DROP COLUMN log_bytes;
   `,
 ];
 

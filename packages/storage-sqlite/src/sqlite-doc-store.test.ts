@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,9 @@ let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let path: string;
 const opened: SqliteDocStore[] = [];
 
-async function open(options: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number } = {}) {
+async function open(
+  options: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number; checkpointAfterMs?: number } = {},
+) {
   const store = await SqliteDocStore.open({ path, ...options });
   opened.push(store);
   return store;
@@ -87,6 +89,53 @@ describe('SqliteDocStore durability', () => {
     expect((await second.load('doc')).updates).toEqual([Uint8Array.of(1, 2)]);
     await second.append([{ docName: 'doc', update: Uint8Array.of(3) }]);
     expect((await first.load('doc')).updates).toEqual([Uint8Array.of(1, 2), Uint8Array.of(3)]);
+  });
+
+  it('keeps clocks in commit order when two connections take turns', async () => {
+    const first = await open();
+    const second = await open();
+    const clocks: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await (i % 2 === 0 ? first : second).append([{ docName: 'doc', update: Uint8Array.of(i) }]);
+      clocks.push((await first.load('doc')).clock);
+    }
+    expect(clocks).toEqual([...clocks].sort((a, b) => a - b));
+    expect(new Set(clocks).size).toBe(6);
+    expect((await second.load('doc')).updates).toEqual(Array.from({ length: 6 }, (_, i) => Uint8Array.of(i)));
+  });
+
+  /** Rows of `updates` in the database file alone, without its write-ahead log: what checkpoints copied there. */
+  function updatesInDatabaseFile(): number {
+    const copy = join(temp.dir, 'without-wal.db');
+    copyFileSync(path, copy);
+    const raw = new Database(copy);
+    try {
+      // Before the first checkpoint, not even the schema is in the file.
+      const hasTable = raw.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'updates'").get() !== undefined;
+      return hasTable ? (raw.prepare('SELECT count(*) AS n FROM updates').get() as { n: number }).n : 0;
+    } finally {
+      raw.close();
+      rmSync(copy, { force: true });
+      rmSync(`${copy}-wal`, { force: true });
+      rmSync(`${copy}-shm`, { force: true });
+    }
+  }
+
+  it('copies the log into the database file on sync(), off the main thread (synchronous NORMAL)', async () => {
+    const store = await open({ synchronous: 'NORMAL', checkpointAfterMs: 60_000 });
+    await store.append([{ docName: 'doc', update: new Uint8Array(10_000) }]);
+    await store.append([{ docName: 'doc', update: Uint8Array.of(1) }]);
+    expect(updatesInDatabaseFile()).toBe(0);
+    await Promise.all([store.sync(), store.sync(), store.sync()]);
+    expect(updatesInDatabaseFile()).toBe(2);
+  });
+
+  it('checkpoints in the background soon after an append', async () => {
+    const store = await open({ synchronous: 'NORMAL', checkpointAfterMs: 20 });
+    for (let i = 0; i < 50; i++) await store.append([{ docName: `doc-${i % 5}`, update: Uint8Array.of(i) }]);
+    const deadline = Date.now() + 5000;
+    while (updatesInDatabaseFile() < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(updatesInDatabaseFile()).toBe(50);
   });
 
   it('checkpoints the write-ahead log on close', async () => {
@@ -174,7 +223,7 @@ describe('SqliteDocStore schema', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const schema = schemaOf(db);
       expect(schema.map((row) => (row as { name: string }).name)).toEqual(
-        expect.arrayContaining(['documents', 'snapshots', 'updates', 'updates_by_doc']),
+        expect.arrayContaining(['clock', 'documents', 'snapshots', 'updates']),
       );
       migrate(db);
       migrate(db);
@@ -187,6 +236,35 @@ describe('SqliteDocStore schema', () => {
     await store.append([{ docName: 'doc', update: Uint8Array.of(1) }]);
     await store.close();
     expect((await (await open()).load('doc')).updates).toEqual([Uint8Array.of(1)]);
+  });
+
+  it('migrates a version 1 database, keeping its documents and clocks', async () => {
+    const db = new Database(path);
+    db.exec(`
+      CREATE TABLE documents (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, clock INTEGER NOT NULL,
+        base INTEGER NOT NULL, log_entries INTEGER NOT NULL DEFAULT 0, log_bytes INTEGER NOT NULL DEFAULT 0) STRICT;
+      CREATE TABLE snapshots (doc INTEGER PRIMARY KEY REFERENCES documents (id), data BLOB NOT NULL) STRICT;
+      CREATE TABLE updates (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc INTEGER NOT NULL REFERENCES documents (id),
+        data BLOB NOT NULL) STRICT;
+      CREATE INDEX updates_by_doc ON updates (doc, seq);
+      INSERT INTO documents VALUES (1, 'kept', 7, 5, 2, 2), (2, 'other', 6, 0, 1, 1);
+      INSERT INTO snapshots VALUES (1, x'09');
+      INSERT INTO updates (seq, doc, data) VALUES (6, 2, x'06'), (7, 1, x'07'), (8, 1, x'08');
+      DELETE FROM updates WHERE seq = 8;
+      PRAGMA user_version = 1;
+    `);
+    db.close();
+
+    const store = await open();
+    expect(await store.load('kept')).toEqual({ updates: [Uint8Array.of(9), Uint8Array.of(7)], clock: 7, bytes: 2 });
+    expect(await store.load('other')).toEqual({ updates: [Uint8Array.of(6)], clock: 6, bytes: 1 });
+    expect(await store.logStats('kept')).toEqual({ entries: 1, bytes: 1 });
+    // Clock 8 was handed out and deleted before the migration: it is never used again.
+    await store.append([{ docName: 'kept', update: Uint8Array.of(10) }]);
+    const after = await store.load('kept');
+    expect(after.clock).toBeGreaterThan(8);
+    await store.compact('kept', Uint8Array.of(11), after.clock);
+    expect((await store.load('kept')).updates).toEqual([Uint8Array.of(11)]);
   });
 
   it('refuses a database from a newer schema version', async () => {

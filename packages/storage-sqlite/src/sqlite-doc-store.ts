@@ -13,8 +13,10 @@ import {
   type StoreOperation,
 } from '@meshpad/storage';
 import type Database from 'better-sqlite3';
+import { ClockLease } from './clock-lease.js';
 import { openDatabase, type SynchronousMode } from './open-database.js';
-import { prepareStatements, type Statements } from './statements.js';
+import { type DocumentRow, prepareStatements, type Statements } from './statements.js';
+import { WalSyncer } from './wal-syncer.js';
 
 /** Where and how to open the database. */
 export interface SqliteDocStoreOptions {
@@ -22,13 +24,25 @@ export interface SqliteDocStoreOptions {
   readonly path: string;
   /**
    * `FULL` (the default) syncs the write-ahead log on every commit, so a resolved `append` survives
-   * power loss. `NORMAL` survives a crash of the process but may lose the last commits on power
-   * loss, and is faster.
+   * power loss. `NORMAL` commits without waiting for the disk: a resolved `append` survives a crash
+   * of the process, and `sync()` (or the next background checkpoint) makes it survive power loss.
    */
   readonly synchronous?: SynchronousMode;
   /** How long a write waits for another connection's lock before failing; 5000 ms by default. */
   readonly busyTimeoutMs?: number;
+  /**
+   * How soon after an append a background checkpoint syncs it to disk and copies the log into the
+   * database file, off the main thread; 1000 ms by default. With `NORMAL`, the most a power loss
+   * can take from appends nobody called `sync()` for.
+   */
+  readonly checkpointAfterMs?: number;
 }
+
+/**
+ * Appends after which a checkpoint starts without waiting for `checkpointAfterMs`: a burst of
+ * appends would otherwise reach SQLite's own automatic checkpoint, which runs on the main thread.
+ */
+const CHECKPOINT_AFTER_APPENDS = 1000;
 
 type CompactOutcome = { readonly applied: boolean } | { readonly aheadOf: number };
 
@@ -44,6 +58,11 @@ export class SqliteDocStore implements DocStore {
   readonly path: string;
   #db: Database.Database | undefined;
   readonly #statements: Statements;
+  readonly #synchronous: SynchronousMode;
+  readonly #syncer: WalSyncer;
+  readonly #checkpointAfterMs: number;
+  #checkpointTimer: NodeJS.Timeout | undefined;
+  #appendsSinceCheckpoint = 0;
   readonly #appendBatch: (entries: readonly AppendEntry[]) => void;
   readonly #compact: (docName: string, snapshot: Uint8Array, clock: number) => CompactOutcome;
   readonly #load: (docName: string) => StoredDoc;
@@ -51,7 +70,7 @@ export class SqliteDocStore implements DocStore {
 
   /** Opens or creates the database and migrates its schema; rejects with a `StorageError` naming the file. */
   static async open(options: SqliteDocStoreOptions): Promise<SqliteDocStore> {
-    const { synchronous = 'FULL', busyTimeoutMs = 5000 } = options;
+    const { synchronous = 'FULL', busyTimeoutMs = 5000, checkpointAfterMs = 1000 } = options;
     if (typeof options.path !== 'string' || options.path === '') {
       throw new TypeError('SqliteDocStore needs the path of its database file');
     }
@@ -61,22 +80,39 @@ export class SqliteDocStore implements DocStore {
     if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
       throw new RangeError(`busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
     }
+    if (!Number.isSafeInteger(checkpointAfterMs) || checkpointAfterMs < 1) {
+      throw new RangeError(`checkpointAfterMs must be a positive integer, got ${checkpointAfterMs}`);
+    }
     const path = resolve(options.path);
     let db: Database.Database | undefined;
     try {
       db = openDatabase({ path, synchronous, busyTimeoutMs });
-      return new SqliteDocStore(path, db);
+      return new SqliteDocStore(path, db, synchronous, new WalSyncer(path, busyTimeoutMs), checkpointAfterMs);
     } catch (error) {
       db?.close();
       throw new StorageError('open', [], error, `SQLite database ${path}`);
     }
   }
 
-  private constructor(path: string, db: Database.Database) {
+  private constructor(
+    path: string,
+    db: Database.Database,
+    synchronous: SynchronousMode,
+    syncer: WalSyncer,
+    checkpointAfterMs: number,
+  ) {
     this.path = path;
     this.#db = db;
+    this.#synchronous = synchronous;
+    this.#syncer = syncer;
+    this.#checkpointAfterMs = checkpointAfterMs;
     const statements = prepareStatements(db);
     this.#statements = statements;
+    const clocks = new ClockLease(statements);
+    // Document ids by name, valid until another connection commits (it may delete and recreate).
+    const ids = new Map<string, number>();
+
+    const documentClock = (doc: DocumentRow) => Math.max(doc.base, statements.newestSeq.get(doc.id) ?? 0);
 
     this.#load = db.transaction((docName: string): StoredDoc => {
       const doc = statements.findDocument.get(docName);
@@ -85,36 +121,43 @@ export class SqliteDocStore implements DocStore {
       const rows = statements.selectUpdates.all(doc.id);
       const updates = (snapshot === undefined ? rows : [snapshot, ...rows]).map(ownBytes);
       const bytes = updates.reduce((total, update) => total + update.byteLength, 0);
-      return { updates, clock: doc.clock, bytes };
+      return { updates, clock: documentClock(doc), bytes };
     });
 
-    this.#appendBatch = db.transaction((entries: readonly AppendEntry[]) => {
-      const touched = new Map<string, { id: number; clock: number; entries: number; bytes: number }>();
+    const appendBatch = db.transaction((entries: readonly AppendEntry[]) => {
+      if (clocks.begin()) ids.clear();
       for (const { docName, update } of entries) {
-        let doc = touched.get(docName);
-        if (doc === undefined) {
-          const id = statements.findDocument.get(docName)?.id ?? statements.createDocument.get(docName)!;
-          doc = { id, clock: 0, entries: 0, bytes: 0 };
-          touched.set(docName, doc);
+        let id = ids.get(docName);
+        if (id === undefined) {
+          id = statements.findDocument.get(docName)?.id ?? statements.createDocument.get(docName, clocks.ceiling())!;
+          ids.set(docName, id);
         }
-        doc.clock = Number(statements.insertUpdate.run(doc.id, update).lastInsertRowid);
-        doc.entries += 1;
-        doc.bytes += update.byteLength;
+        statements.insertUpdate.run(id, clocks.next(), update);
       }
-      for (const doc of touched.values()) statements.recordAppend.run(doc.clock, doc.entries, doc.bytes, doc.id);
     }).immediate;
+    this.#appendBatch = (entries) => {
+      try {
+        appendBatch(entries);
+      } catch (error) {
+        clocks.abandon();
+        ids.clear();
+        throw error;
+      }
+    };
 
     this.#compact = db.transaction((docName: string, snapshot: Uint8Array, clock: number): CompactOutcome => {
       const doc = statements.findDocument.get(docName);
       if (doc === undefined || clock <= doc.base) return { applied: false };
-      if (clock > doc.clock) return { aheadOf: doc.clock };
+      const current = documentClock(doc);
+      if (clock > current) return { aheadOf: current };
       statements.upsertSnapshot.run(doc.id, snapshot);
       statements.deleteUpdatesThrough.run(doc.id, clock);
-      statements.recordCompaction.run({ base: clock, id: doc.id });
+      statements.recordCompaction.run(clock, doc.id);
       return { applied: true };
     }).immediate;
 
     this.#delete = db.transaction((docName: string) => {
+      ids.delete(docName);
       const doc = statements.findDocument.get(docName);
       if (doc === undefined) return;
       statements.deleteUpdates.run(doc.id);
@@ -138,7 +181,26 @@ export class SqliteDocStore implements DocStore {
       () => [...new Set(entries.map((entry) => entry.docName))],
       () => this.#appendBatch(entries),
     );
+    this.#scheduleCheckpoint();
   }
+
+  /** Checkpoints `checkpointAfterMs` after the first append since the last one, or at once when the log grew long. */
+  #scheduleCheckpoint(): void {
+    this.#appendsSinceCheckpoint += 1;
+    if (this.#appendsSinceCheckpoint >= CHECKPOINT_AFTER_APPENDS) {
+      clearTimeout(this.#checkpointTimer);
+      this.#checkpoint();
+    } else {
+      this.#checkpointTimer ??= setTimeout(this.#checkpoint, this.#checkpointAfterMs).unref();
+    }
+  }
+
+  readonly #checkpoint = (): void => {
+    this.#checkpointTimer = undefined;
+    this.#appendsSinceCheckpoint = 0;
+    // A failure here is not lost: the next sync() or checkpoint reports or retries it.
+    this.#syncer.sync().catch(() => {});
+  };
 
   async compact(docName: string, snapshot: Uint8Array, clock: number): Promise<void> {
     this.#assertOpen('compact');
@@ -150,8 +212,10 @@ export class SqliteDocStore implements DocStore {
   async logStats(docName: string): Promise<LogStats> {
     this.#assertOpen('logStats');
     assertDocName(docName);
-    const doc = this.#attempt('logStats', [docName], () => this.#statements.findDocument.get(docName));
-    return { entries: doc?.entries ?? 0, bytes: doc?.bytes ?? 0 };
+    return this.#attempt('logStats', [docName], () => {
+      const doc = this.#statements.findDocument.get(docName);
+      return doc === undefined ? { entries: 0, bytes: 0 } : this.#statements.logStats.get(doc.id)!;
+    });
   }
 
   async list(): Promise<string[]> {
@@ -163,6 +227,17 @@ export class SqliteDocStore implements DocStore {
     this.#assertOpen('delete');
     assertDocName(docName);
     this.#attempt('delete', [docName], () => this.#delete(docName));
+  }
+
+  /** With `FULL`, every commit was synced already; with `NORMAL`, runs a checkpoint off the main thread. */
+  async sync(): Promise<void> {
+    this.#assertOpen('sync');
+    if (this.#synchronous === 'FULL') return;
+    try {
+      await this.#syncer.sync();
+    } catch (error) {
+      throw new StorageError('sync', [], error, `SQLite database ${this.path}`);
+    }
   }
 
   /** Reads the schema and takes the write lock for an instant, which fails when the file went away or read-only. */
@@ -179,6 +254,8 @@ export class SqliteDocStore implements DocStore {
     const db = this.#db;
     if (db === undefined) return;
     this.#db = undefined;
+    clearTimeout(this.#checkpointTimer);
+    await this.#syncer.close();
     this.#attempt('close', [], () => {
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');

@@ -3,10 +3,7 @@ import type Database from 'better-sqlite3';
 /** A `documents` row without its name. */
 export interface DocumentRow {
   readonly id: number;
-  readonly clock: number;
   readonly base: number;
-  readonly entries: number;
-  readonly bytes: number;
 }
 
 type Statement<Parameters extends unknown[] | object, Result = unknown> = Database.Statement<
@@ -16,15 +13,19 @@ type Statement<Parameters extends unknown[] | object, Result = unknown> = Databa
 
 /** Every statement the store runs, prepared once per connection. */
 export interface Statements {
+  readonly dataVersion: Statement<[], number>;
+  readonly reserveClocks: Statement<[count: number], number>;
+  readonly reservedClock: Statement<[], number>;
   readonly findDocument: Statement<[name: string], DocumentRow>;
-  readonly createDocument: Statement<[name: string], number>;
-  readonly insertUpdate: Statement<[doc: number, data: Uint8Array]>;
-  readonly recordAppend: Statement<[clock: number, entries: number, bytes: number, id: number]>;
+  readonly createDocument: Statement<[name: string, base: number], number>;
+  readonly insertUpdate: Statement<[doc: number, seq: number, data: Uint8Array]>;
+  readonly newestSeq: Statement<[doc: number], number | null>;
+  readonly logStats: Statement<[doc: number], { entries: number; bytes: number }>;
   readonly selectSnapshot: Statement<[doc: number], Buffer>;
   readonly selectUpdates: Statement<[doc: number], Buffer>;
   readonly upsertSnapshot: Statement<[doc: number, data: Uint8Array]>;
   readonly deleteUpdatesThrough: Statement<[doc: number, clock: number]>;
-  readonly recordCompaction: Statement<{ base: number; id: number }>;
+  readonly recordCompaction: Statement<[base: number, id: number]>;
   readonly listNames: Statement<[], string>;
   readonly deleteUpdates: Statement<[doc: number]>;
   readonly deleteSnapshot: Statement<[doc: number]>;
@@ -35,20 +36,21 @@ export interface Statements {
 /** Prepares every statement the store runs, once per connection. */
 export function prepareStatements(db: Database.Database): Statements {
   return {
-    findDocument: db.prepare<[name: string], DocumentRow>(
-      'SELECT id, clock, base, log_entries AS entries, log_bytes AS bytes FROM documents WHERE name = ?',
-    ),
-    // A new document's base is the newest clock handed out so far: no compaction made before it exists applies.
-    createDocument: db
-      .prepare<[name: string], number>(
-        `INSERT INTO documents (name, clock, base)
-         SELECT ?, seq, seq FROM (SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'updates'), 0) AS seq)
-         RETURNING id`,
-      )
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+    reserveClocks: db
+      .prepare<[count: number], number>('UPDATE clock SET reserved = reserved + ? WHERE id = 1 RETURNING reserved')
       .pluck(),
-    insertUpdate: db.prepare<[doc: number, data: Uint8Array]>('INSERT INTO updates (doc, data) VALUES (?, ?)'),
-    recordAppend: db.prepare<[clock: number, entries: number, bytes: number, id: number]>(
-      'UPDATE documents SET clock = ?, log_entries = log_entries + ?, log_bytes = log_bytes + ? WHERE id = ?',
+    reservedClock: db.prepare<[], number>('SELECT reserved FROM clock WHERE id = 1').pluck(),
+    findDocument: db.prepare<[name: string], DocumentRow>('SELECT id, base FROM documents WHERE name = ?'),
+    createDocument: db
+      .prepare<[name: string, base: number], number>('INSERT INTO documents (name, base) VALUES (?, ?) RETURNING id')
+      .pluck(),
+    insertUpdate: db.prepare<[doc: number, seq: number, data: Uint8Array]>(
+      'INSERT INTO updates (doc, seq, data) VALUES (?, ?, ?)',
+    ),
+    newestSeq: db.prepare<[doc: number], number | null>('SELECT max(seq) FROM updates WHERE doc = ?').pluck(),
+    logStats: db.prepare<[doc: number], { entries: number; bytes: number }>(
+      'SELECT count(*) AS entries, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE doc = ?',
     ),
     selectSnapshot: db.prepare<[doc: number], Buffer>('SELECT data FROM snapshots WHERE doc = ?').pluck(),
     selectUpdates: db.prepare<[doc: number], Buffer>('SELECT data FROM updates WHERE doc = ? ORDER BY seq').pluck(),
@@ -56,12 +58,7 @@ export function prepareStatements(db: Database.Database): Statements {
       'INSERT INTO snapshots (doc, data) VALUES (?, ?) ON CONFLICT (doc) DO UPDATE SET data = excluded.data',
     ),
     deleteUpdatesThrough: db.prepare<[doc: number, clock: number]>('DELETE FROM updates WHERE doc = ? AND seq <= ?'),
-    recordCompaction: db.prepare<{ base: number; id: number }>(
-      `UPDATE documents SET base = @base,
-         log_entries = (SELECT count(*) FROM updates WHERE doc = @id),
-         log_bytes = (SELECT coalesce(sum(length(data)), 0) FROM updates WHERE doc = @id)
-       WHERE id = @id`,
-    ),
+    recordCompaction: db.prepare<[base: number, id: number]>('UPDATE documents SET base = ? WHERE id = ?'),
     listNames: db.prepare<[], string>('SELECT name FROM documents ORDER BY name').pluck(),
     deleteUpdates: db.prepare<[doc: number]>('DELETE FROM updates WHERE doc = ?'),
     deleteSnapshot: db.prepare<[doc: number]>('DELETE FROM snapshots WHERE doc = ?'),

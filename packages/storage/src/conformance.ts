@@ -307,6 +307,15 @@ export function runDocStoreConformance(name: string, open: OpenDocStore): void {
         await expect(store.check()).resolves.toBeUndefined();
       });
 
+      test('sync resolves after appends, and keeps what they wrote', async ({ store }) => {
+        await expect(store.sync()).resolves.toBeUndefined();
+        await store.append([{ docName: 'doc', update: bytesOf(1) }]);
+        const synced = [store.sync(), store.sync()];
+        await store.append([{ docName: 'doc', update: bytesOf(2) }]);
+        await Promise.all([...synced, store.sync()]);
+        expect((await store.load('doc')).updates).toEqual([bytesOf(1), bytesOf(2)]);
+      });
+
       test('rejects every call after close with StoreClosedError', async ({ store }) => {
         await store.append([{ docName: 'doc', update: bytesOf(1) }]);
         await store.close();
@@ -318,6 +327,7 @@ export function runDocStoreConformance(name: string, open: OpenDocStore): void {
           () => store.list(),
           () => store.delete('doc'),
           () => store.check(),
+          () => store.sync(),
         ];
         for (const call of calls) await expect(call()).rejects.toBeInstanceOf(StoreClosedError);
         await expect(store.close()).resolves.toBeUndefined();

@@ -47,6 +47,11 @@ export interface DocStore {
   list(): Promise<string[]>;
   /** Removes a document and everything stored for it. */
   delete(docName: string): Promise<void>;
+  /**
+   * Resolves once everything appended before the call would survive a crash of the operating system
+   * or a power loss, not only a crash of the process (which a resolved `append` always survives).
+   */
+  sync(): Promise<void>;
   /** Resolves when the store can read and write; rejects with the cause otherwise. */
   check(): Promise<void>;
   /** Flushes and releases every handle; later calls reject with `StoreClosedError`, a second `close` resolves. */

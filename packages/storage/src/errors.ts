@@ -8,6 +8,7 @@ export type StoreOperation =
   | 'list'
   | 'delete'
   | 'check'
+  | 'sync'
   | 'close';
 
 /** Every call made after `close()` rejects with this. */

@@ -82,6 +82,11 @@ export class MemoryDocStore implements DocStore {
     this.#docs.delete(docName);
   }
 
+  /** Nothing in memory survives a crash; there is nothing to wait for. */
+  async sync(): Promise<void> {
+    this.#assertOpen('sync');
+  }
+
   async check(): Promise<void> {
     this.#assertOpen('check');
   }

@@ -74,7 +74,14 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));
         return;
       case 'save-request':
-        flusher.settled().then(() => conn.send(encodeSaved(message.seq)));
+        // Confirmed once on disk, not only stored: the client then stops counting these edits as unsaved.
+        flusher
+          .settled()
+          .then(() => store.sync())
+          .then(
+            () => conn.send(encodeSaved(message.seq)),
+            (cause: Error) => conn.close(CloseCode.StorageUnavailable, `edits not synced to disk: ${cause.message}`),
+          );
         return;
       case 'auth':
         return;

@@ -1,6 +1,13 @@
 import { compactUpdatesInSlices, type DocStore } from '@meshpad/storage';
 import type { FastifyBaseLogger } from 'fastify';
 
+/** A document loaded in memory, which takes the compacted snapshot in place of what it held. */
+export interface CompactionTarget {
+  /** Marks what the compaction about to read storage covers; returns a token for `replaceCovered`. */
+  seal(): number;
+  replaceCovered(seal: number, snapshot: Uint8Array): void;
+}
+
 /**
  * Rewrites a document's update log as one garbage-collected snapshot, in the background: after the
  * document has been quiet for `delayMs`, one document at a time, yielding to the event loop between
@@ -15,6 +22,7 @@ export class Compactor {
     private readonly store: DocStore,
     private readonly log: FastifyBaseLogger,
     private readonly delayMs: number,
+    private readonly loaded: (docName: string) => CompactionTarget | undefined = () => undefined,
   ) {}
 
   /** (Re)starts the quiet-time countdown for `docName`. */
@@ -48,10 +56,14 @@ export class Compactor {
   private async compact(docName: string): Promise<void> {
     try {
       const started = performance.now();
+      // Sealed right before storage is read: everything the room holds now is in what the read returns.
+      const target = this.loaded(docName);
+      const seal = target?.seal();
       const stored = await this.store.load(docName);
       if (stored.updates.length <= 1) return;
       const snapshot = await compactUpdatesInSlices(stored.updates);
       await this.store.compact(docName, snapshot, stored.clock);
+      if (seal !== undefined) target?.replaceCovered(seal, snapshot);
       this.log.debug(
         { room: docName, entries: stored.updates.length, bytes: stored.bytes, snapshotBytes: snapshot.length },
         `compacted in ${(performance.now() - started).toFixed(1)} ms`,

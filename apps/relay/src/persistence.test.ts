@@ -150,6 +150,36 @@ describe('persistence', () => {
     await relay.close();
   });
 
+  it('swaps the compacted snapshot into a loaded room, so joiners get no deleted content', async () => {
+    const store = await openSqlite();
+    const relay = await startRelay({
+      store,
+      // Every stored batch (re)starts the countdown, so a compaction always follows the last edit.
+      env: { MESHPAD_COMPACT_AFTER_UPDATES: '1', MESHPAD_COMPACTION_DELAY_MS: '20' },
+    });
+    const writer = stockClient(relay.syncUrl, 'swap');
+    await synced(writer);
+    for (let i = 0; i < 200; i++) {
+      writer.text.insert(writer.text.length, 'x'.repeat(100));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    writer.text.delete(0, writer.text.length - 5);
+    const room = relay.app.rooms.get('swap')!;
+    const before = room.state().byteLength;
+    await waitFor(() => room.state().byteLength < before / 10, 'room state compacted', 10_000);
+    const stored = await store.load('swap');
+    expect(stored.updates.length).toBeLessThanOrEqual(2);
+
+    const reader = stockClient(relay.syncUrl, 'swap');
+    await synced(reader);
+    expect(reader.text.toString()).toBe('x'.repeat(5));
+    writer.text.insert(0, 'still live ');
+    await waitFor(() => reader.text.toString() === `still live ${'x'.repeat(5)}`, 'edits after the swap');
+    writer.destroy();
+    reader.destroy();
+    await relay.close();
+  });
+
   it('does not forward updates it failed to store, and gets them again after reconnect', async () => {
     const inner = new MemoryDocStore();
     const flaky = new FlakyAppendStore(inner);

@@ -25,6 +25,11 @@ export class RoomRegistry {
     return this.rooms.values();
   }
 
+  /** The room if it is in memory (possibly still loading). */
+  get(name: string): Room | undefined {
+    return this.rooms.get(name);
+  }
+
   /** Returns the room, loading it if needed; the caller must `release` it. */
   acquire(name: string): Room {
     let room = this.rooms.get(name);

@@ -8,7 +8,8 @@ import {
 import * as Y from 'yjs';
 import { AwarenessRegistry } from './awareness-registry.js';
 import type { Connection } from './connection.js';
-import { mergeUpdates, UpdateLog } from './update-merge.js';
+import { DocState } from './doc-state.js';
+import { mergeUpdates } from './update-merge.js';
 
 /** An accepted update waiting for the end of the turn to be stored and forwarded. */
 export interface PendingUpdate {
@@ -20,7 +21,7 @@ const EMPTY_STATE_VECTOR_LENGTH = 1;
 
 /**
  * One document's live state on the relay: its connections, awareness, and the document as encoded
- * Yjs updates (merged lazily), never as a Y.Doc.
+ * Yjs updates (merged lazily, swapped for compacted snapshots), never as a Y.Doc.
  */
 export class Room {
   readonly connections = new Set<Connection>();
@@ -31,21 +32,21 @@ export class Room {
   logEntries = 0;
   ready: Promise<void> = Promise.resolve();
   private pending: PendingUpdate[] = [];
-  private log = new UpdateLog();
+  private doc = new DocState();
   private stateVectorCache: Uint8Array | undefined;
 
   constructor(readonly name: string) {}
 
   /** Sets the state read from storage. */
   load(updates: readonly Uint8Array[]): void {
-    this.log = new UpdateLog(updates);
+    this.doc = new DocState(updates);
     this.logEntries = updates.length;
     this.stateVectorCache = undefined;
   }
 
   /** The whole document as one update. */
   state(): Uint8Array {
-    return this.log.state();
+    return this.doc.state();
   }
 
   stateVector(): Uint8Array {
@@ -93,7 +94,7 @@ export class Room {
   deliver(batch: readonly PendingUpdate[]): void {
     if (batch.length === 0) return;
     const merged = mergeUpdates(batch.map((p) => p.update));
-    this.log.add(merged);
+    this.doc.add(merged);
     this.stateVectorCache = undefined;
     this.logEntries += batch.length;
     if (this.connections.size === 0) return;
@@ -108,6 +109,16 @@ export class Room {
       const others = batch.filter((p) => p.from !== conn).map((p) => p.update);
       if (others.length > 0) conn.send(encodeSyncUpdate(mergeUpdates(others)));
     }
+  }
+
+  /** Marks the state held now as what a compaction reading storage now will cover. */
+  seal(): number {
+    return this.doc.seal();
+  }
+
+  /** Takes a compaction's snapshot in place of what `seal` covered, so memory holds no deleted content. */
+  replaceCovered(seal: number, snapshot: Uint8Array): void {
+    if (this.doc.replaceCovered(seal, snapshot)) this.stateVectorCache = undefined;
   }
 
   /** Sends a frame to every connection except `except`. */

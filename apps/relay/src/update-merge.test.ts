@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { mergeUpdates, UpdateLog } from './update-merge.js';
+import { mergeUpdates } from './update-merge.js';
 
 function randomEdits(seed: number, count: number): { updates: Uint8Array[]; text: string } {
   const doc = new Y.Doc();
@@ -35,32 +35,5 @@ describe('mergeUpdates', () => {
       }),
       { seed: 3, numRuns: 25 },
     );
-  });
-});
-
-describe('UpdateLog', () => {
-  it('holds the whole document whenever asked, however updates were added', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 3_000 }),
-        fc.nat(),
-        fc.array(fc.nat(3_000), { maxLength: 5 }),
-        (count, seed, probes) => {
-          const { updates, text } = randomEdits(seed, count);
-          const log = new UpdateLog(updates.slice(0, 10));
-          for (let i = 10; i < updates.length; i++) {
-            log.add(updates[i]!);
-            if (probes.includes(i)) expect(textOf(log.state())).toBe(textOf(mergeUpdates(updates.slice(0, i + 1))));
-          }
-          expect(textOf(log.state())).toBe(text);
-          expect(textOf(log.state())).toBe(text);
-        },
-      ),
-      { seed: 5, numRuns: 20 },
-    );
-  });
-
-  it('starts empty', () => {
-    expect(textOf(new UpdateLog().state())).toBe('');
   });
 });

@@ -46,7 +46,7 @@ function toBytes(data: RawData): Uint8Array {
 
 async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Promise<void> {
   const { store } = options;
-  const compactor = new Compactor(store, app.log, options.compactionDelayMs);
+  const compactor = new Compactor(store, app.log, options.compactionDelayMs, (name) => rooms.get(name));
   const rooms: RoomRegistry = new RoomRegistry(store, () => flusher, compactor, options.compactAfterUpdates, app.log);
   const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));
   const connections = new Set<Connection>();

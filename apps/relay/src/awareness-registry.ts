@@ -15,8 +15,8 @@ const MAX_REMOVED_CLOCKS = 1024;
  */
 export class AwarenessRegistry {
   private readonly states = new Map<number, Held>();
-  /** Clocks of removed clients, oldest first. */
-  private readonly removedClocks = new Map<number, number>();
+  /** Clocks of removed clients, oldest first; made on the first removal (most rooms are idle). */
+  private removedClocks: Map<number, number> | undefined;
 
   /**
    * Records entries received from `owner` and returns those that changed something, in order.
@@ -33,9 +33,9 @@ export class AwarenessRegistry {
         this.states.delete(entry.clientID);
         this.rememberRemoval(entry.clientID, entry.clock);
       } else {
-        const known = held?.entry.clock ?? this.removedClocks.get(entry.clientID);
+        const known = held?.entry.clock ?? this.removedClocks?.get(entry.clientID);
         if (known !== undefined && entry.clock <= known) continue;
-        this.removedClocks.delete(entry.clientID);
+        this.removedClocks?.delete(entry.clientID);
         this.states.set(entry.clientID, { entry, owner });
       }
       accepted.push(entry);
@@ -66,10 +66,10 @@ export class AwarenessRegistry {
   }
 
   private rememberRemoval(clientID: number, clock: number): void {
-    this.removedClocks.delete(clientID);
-    this.removedClocks.set(clientID, clock);
-    if (this.removedClocks.size > MAX_REMOVED_CLOCKS) {
-      this.removedClocks.delete(this.removedClocks.keys().next().value!);
-    }
+    this.removedClocks ??= new Map();
+    const removed = this.removedClocks;
+    removed.delete(clientID);
+    removed.set(clientID, clock);
+    if (removed.size > MAX_REMOVED_CLOCKS) removed.delete(removed.keys().next().value!);
   }
 }

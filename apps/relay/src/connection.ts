@@ -11,8 +11,14 @@ export class Connection {
 
   constructor(
     private readonly socket: WebSocket,
-    readonly log: FastifyBaseLogger,
+    private readonly parentLog: FastifyBaseLogger,
+    private readonly bindings: Readonly<Record<string, string>>,
   ) {}
+
+  /** A logger with this connection's bindings, made when needed: an idle relay holds thousands of connections. */
+  get log(): FastifyBaseLogger {
+    return this.parentLog.child(this.bindings);
+  }
 
   get isOpen(): boolean {
     return !this.closed && this.socket.readyState === this.socket.OPEN;

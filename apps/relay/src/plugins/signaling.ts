@@ -13,6 +13,7 @@ import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
 import { Connection } from '../connection.js';
 import { RateLimiter } from '../rate-limiter.js';
+import { releaseUpgradeRequest } from '../upgrade-request.js';
 
 interface Peer {
   readonly conn: Connection;
@@ -115,13 +116,15 @@ async function signalingPlugin(app: FastifyInstance): Promise<void> {
 
   app.get(SIGNALING_PATH, { websocket: true }, (socket: WebSocket, request) => {
     const peer: Peer = {
-      conn: new Connection(socket, app.log.child({ signaling: request.id })),
+      conn: new Connection(socket, app.log, { signaling: request.id }),
       socket,
       topics: new Set(),
       limiter: new RateLimiter(SIGNALING_RATE.perSecond, SIGNALING_RATE.burst),
       alive: true,
     };
     peers.add(peer);
+    releaseUpgradeRequest(socket, request);
+    socket.on('error', (error) => peer.conn.log.warn({ err: error }, 'signaling WebSocket error'));
     socket.on('pong', () => {
       peer.alive = true;
     });
@@ -148,7 +151,7 @@ async function signalingPlugin(app: FastifyInstance): Promise<void> {
       }
       handle(peer, decoded.value);
     });
-    socket.on('error', (error) => peer.conn.log.warn({ err: error }, 'signaling WebSocket error'));
+
     socket.on('close', () => {
       peer.conn.markClosed();
       peers.delete(peer);

@@ -17,6 +17,7 @@ import { Connection } from '../connection.js';
 import type { Room } from '../room.js';
 import { RoomRegistry } from '../room-registry.js';
 import { UpdateFlusher } from '../update-flusher.js';
+import { releaseUpgradeRequest } from '../upgrade-request.js';
 
 export interface SyncPluginOptions {
   readonly store: DocStore;
@@ -118,10 +119,18 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   app.get(`${SYNC_PATH}/*`, { websocket: true }, (socket: WebSocket, request) => {
     const rawPath = (request.raw.url ?? '').split('?')[0]!.slice(SYNC_PATH.length + 1);
     const roomName = parseRoomName(rawPath);
-    const conn = new Connection(
-      socket,
-      app.log.child({ room: roomName.ok ? roomName.value : rawPath, conn: request.id }),
-    );
+    const conn = new Connection(socket, app.log, { room: roomName.ok ? roomName.value : rawPath, conn: request.id });
+    releaseUpgradeRequest(socket, request);
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        conn.log.warn(
+          { closeCode: CloseCode.MessageTooBig.code, limit: options.maxMessageBytes },
+          'closing connection: message over the size limit',
+        );
+      } else {
+        conn.log.warn({ err: error }, 'WebSocket error');
+      }
+    });
     if (!roomName.ok) {
       conn.close(CloseCode.InvalidRoomName, `closing connection: ${roomName.error}`);
       return;
@@ -138,16 +147,6 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       const frame = toBytes(data);
       if (queued) queued.push(frame);
       else receive(room, conn, frame);
-    });
-    socket.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        conn.log.warn(
-          { closeCode: CloseCode.MessageTooBig.code, limit: options.maxMessageBytes },
-          'closing connection: message over the size limit',
-        );
-      } else {
-        conn.log.warn({ err: error }, 'WebSocket error');
-      }
     });
     socket.on('close', () => {
       conn.markClosed();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: install what is missing, build, then run the relay serving the web app.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pnpm, root } from './pnpm.mjs';
 
@@ -23,7 +24,9 @@ step('build', [
   '--output-logs=errors-only',
 ]);
 
-const relay = spawn(process.execPath, [join(root, 'apps/relay/dist/main.js'), ...process.argv.slice(2)], {
+// The V8 flags the relay ships with: see "Memory" in README.md.
+const nodeFlags = JSON.parse(readFileSync(join(root, 'apps/relay/node-flags.json'), 'utf8'));
+const relay = spawn(process.execPath, [...nodeFlags, join(root, 'apps/relay/dist/main.js'), ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: root,
 });

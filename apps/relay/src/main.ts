@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 import { join } from 'node:path';
 import { SqliteDocStore } from '@meshpad/storage-sqlite';
 import { ConfigError, helpText, parseConfig } from './config.js';

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,12 +11,14 @@ import { Inspector } from './inspector.mjs';
 const relayDir = fileURLToPath(new URL('../..', import.meta.url));
 const MESHPAD_MAIN = join(relayDir, 'dist', 'main.js');
 const REFERENCE_MAIN = join(relayDir, 'node_modules', 'y-websocket-reference', 'bin', 'server.js');
+/** Meshpad runs with the V8 flags it ships with (`npm start`, the Docker image); the reference with none. */
+const MESHPAD_NODE_FLAGS = JSON.parse(readFileSync(join(relayDir, 'node-flags.json'), 'utf8'));
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 12_000;
 
 export const SERVER_KINDS = {
-  meshpad: { label: 'Meshpad', main: MESHPAD_MAIN },
-  reference: { label: 'y-websocket 1.5.4', main: REFERENCE_MAIN },
+  meshpad: { label: 'Meshpad', main: MESHPAD_MAIN, nodeFlags: MESHPAD_NODE_FLAGS },
+  reference: { label: 'y-websocket 1.5.4', main: REFERENCE_MAIN, nodeFlags: [] },
 };
 
 /** Fails early, with what to run, when the relay is not built: the benchmark builds nothing itself. */
@@ -73,7 +75,8 @@ export class ServerProcess {
     } else if (this.persistent) {
       env.YPERSISTENCE = join(this.dataDir, 'leveldb');
     }
-    const execArgv = this.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.cpuProfileDir}`] : [];
+    const execArgv = [...SERVER_KINDS[this.kind].nodeFlags];
+    if (this.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${this.cpuProfileDir}`);
     if (this.inspect) {
       this.inspectPort = await freePort();
       execArgv.push(`--inspect=127.0.0.1:${this.inspectPort}`);

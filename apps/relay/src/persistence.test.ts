@@ -150,6 +150,30 @@ describe('persistence', () => {
     await relay.close();
   });
 
+  it('runs the compactions it had scheduled when it stops, so the next start loads a snapshot', async () => {
+    let relay = await startRelay({
+      store: await openSqlite(),
+      env: { MESHPAD_COMPACT_AFTER_UPDATES: '50', MESHPAD_COMPACTION_DELAY_MS: '600000' },
+    });
+    const writer = stockClient(relay.syncUrl, 'stopping');
+    await synced(writer);
+    for (let i = 0; i < 120; i++) writer.text.insert(writer.text.length, `${i} `);
+    const expected = writer.text.toString();
+    await waitFor(() => roomText(relay, 'stopping') === expected, 'relay got every edit');
+    writer.destroy();
+    await relay.close();
+
+    const store = await openSqlite();
+    expect((await store.load('stopping')).updates.length).toBe(1);
+    expect(await storedText(store, 'stopping')).toBe(expected);
+    relay = await startRelay({ store });
+    const reader = stockClient(relay.syncUrl, 'stopping');
+    await synced(reader);
+    expect(reader.text.toString()).toBe(expected);
+    reader.destroy();
+    await relay.close();
+  });
+
   it('swaps the compacted snapshot into a loaded room, so joiners get no deleted content', async () => {
     const store = await openSqlite();
     const relay = await startRelay({

@@ -41,6 +41,8 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     maxMessageBytes: config.maxMessageBytes,
     compactAfterUpdates: config.compactAfterUpdates,
     compactionDelayMs: config.compactionDelayMs,
+    // Well inside the 10 s that Docker and systemd wait after SIGTERM before they kill.
+    shutdownCompactionBudgetMs: 3000,
   });
   await app.register(signalingPlugin);
   await app.register(healthPlugin, { store });

@@ -25,6 +25,8 @@ export interface SyncPluginOptions {
   readonly maxMessageBytes: number;
   readonly compactAfterUpdates: number;
   readonly compactionDelayMs: number;
+  /** How long a stopping relay keeps starting the compactions it had scheduled. */
+  readonly shutdownCompactionBudgetMs: number;
 }
 
 declare module 'fastify' {
@@ -112,6 +114,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
 
   app.addHook('onClose', async () => {
     await flusher.drain();
+    await compactor.compactScheduled(options.shutdownCompactionBudgetMs);
     await compactor.close();
     await store.close();
   });

@@ -24,12 +24,17 @@ step('build', [
   '--output-logs=errors-only',
 ]);
 
-// The V8 flags the relay ships with: see "Memory" in README.md.
-const nodeFlags = JSON.parse(readFileSync(join(root, 'apps/relay/node-flags.json'), 'utf8'));
-const relay = spawn(process.execPath, [...nodeFlags, join(root, 'apps/relay/dist/main.js'), ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  cwd: root,
-});
+// The Node flags and environment the relay ships with: see "Memory" in README.md.
+const launch = JSON.parse(readFileSync(join(root, 'apps/relay/launch.json'), 'utf8'));
+const relay = spawn(
+  process.execPath,
+  [...launch.nodeFlags, join(root, 'apps/relay/dist/main.js'), ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...launch.env, ...process.env },
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => relay.kill(signal));
 }

@@ -44,6 +44,9 @@ export interface SqliteDocStoreOptions {
  */
 const CHECKPOINT_AFTER_APPENDS = 1000;
 
+/** Document ids kept by name; a relay that has seen more documents since it started looks them up again. */
+const MAX_CACHED_IDS = 10_000;
+
 type CompactOutcome = { readonly applied: boolean } | { readonly aheadOf: number };
 
 const SYNCHRONOUS_MODES: readonly SynchronousMode[] = ['FULL', 'NORMAL'];
@@ -130,6 +133,7 @@ export class SqliteDocStore implements DocStore {
         let id = ids.get(docName);
         if (id === undefined) {
           id = statements.findDocument.get(docName)?.id ?? statements.createDocument.get(docName, clocks.ceiling())!;
+          if (ids.size >= MAX_CACHED_IDS) ids.clear();
           ids.set(docName, id);
         }
         statements.insertUpdate.run(id, clocks.next(), update);

@@ -11,14 +11,14 @@ import { Inspector } from './inspector.mjs';
 const relayDir = fileURLToPath(new URL('../..', import.meta.url));
 const MESHPAD_MAIN = join(relayDir, 'dist', 'main.js');
 const REFERENCE_MAIN = join(relayDir, 'node_modules', 'y-websocket-reference', 'bin', 'server.js');
-/** Meshpad runs with the V8 flags it ships with (`npm start`, the Docker image); the reference with none. */
-const MESHPAD_NODE_FLAGS = JSON.parse(readFileSync(join(relayDir, 'node-flags.json'), 'utf8'));
+/** Meshpad runs with the Node flags and environment it ships with (`npm start`, the Docker image); the reference with none. */
+const MESHPAD_LAUNCH = JSON.parse(readFileSync(join(relayDir, 'launch.json'), 'utf8'));
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 12_000;
 
 export const SERVER_KINDS = {
-  meshpad: { label: 'Meshpad', main: MESHPAD_MAIN, nodeFlags: MESHPAD_NODE_FLAGS },
-  reference: { label: 'y-websocket 1.5.4', main: REFERENCE_MAIN, nodeFlags: [] },
+  meshpad: { label: 'Meshpad', main: MESHPAD_MAIN, launch: MESHPAD_LAUNCH },
+  reference: { label: 'y-websocket 1.5.4', main: REFERENCE_MAIN, launch: { nodeFlags: [], env: {} } },
 };
 
 /** Fails early, with what to run, when the relay is not built: the benchmark builds nothing itself. */
@@ -69,13 +69,20 @@ export class ServerProcess {
 
   async start() {
     this.port ??= await freePort();
-    const env = { ...process.env, ...this.extraEnv, HOST: '127.0.0.1', PORT: String(this.port) };
+    const env = {
+      ...process.env,
+      ...SERVER_KINDS[this.kind].launch.env,
+      ...this.extraEnv,
+      HOST: '127.0.0.1',
+      PORT: String(this.port),
+    };
     if (this.kind === 'meshpad') {
       Object.assign(env, { MESHPAD_DATA_DIR: this.dataDir, LOG_LEVEL: 'warn' });
     } else if (this.persistent) {
       env.YPERSISTENCE = join(this.dataDir, 'leveldb');
     }
-    const execArgv = [...SERVER_KINDS[this.kind].nodeFlags];
+    const { launch } = SERVER_KINDS[this.kind];
+    const execArgv = [...launch.nodeFlags];
     if (this.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${this.cpuProfileDir}`);
     if (this.inspect) {
       this.inspectPort = await freePort();

@@ -32,6 +32,7 @@ export default {
     },
     { key: 'perEmptyRoomKiB', label: '… of which room + connection before writing', unit: 'KiB', better: 'lower' },
     { key: 'perDocContentKiB', label: '… of which the 100-char doc content', unit: 'KiB', better: 'lower' },
+    { key: 'idlePerRoomKiB', label: 'RSS per room after 35 s idle', unit: 'KiB', better: 'lower' },
     { key: 'reconnects', label: 'reconnects of the idle clients in 35 s', unit: '', better: 'lower' },
     { key: 'afterLeavePerRoomKiB', label: 'RSS per room after all left', unit: 'KiB', better: 'lower' },
     { key: 'heapPerRoomKiB', label: 'live heap per idle room, after forced GC (--heap)', unit: 'KiB', better: 'lower' },
@@ -72,6 +73,7 @@ export default {
     const written = rssKiB(server.pid);
     const heapWritten = await liveHeap();
     await sleep(quick ? 0 : IDLE_MS);
+    const idle = rssKiB(server.pid);
     const reconnects = (await pool.all('reconnects')).reduce((n, r) => n + r, 0);
     await pool.all('disconnect');
     await sleep(LEAVE_WAIT_MS);
@@ -85,6 +87,7 @@ export default {
         perRoomKiB: (written - baseline) / rooms,
         perEmptyRoomKiB: (connected - baseline) / rooms,
         perDocContentKiB: (written - connected) / rooms,
+        idlePerRoomKiB: (idle - baseline) / rooms,
         reconnects,
         afterLeavePerRoomKiB: (left - baseline) / rooms,
         heapPerRoomKiB: perRoom(heapWritten, heapBaseline, 'heap'),
@@ -93,7 +96,7 @@ export default {
       },
       details: {
         rooms,
-        rssKiB: { baseline, connected, written, left },
+        rssKiB: { baseline, connected, written, idle, left },
         idleMs: quick ? 0 : IDLE_MS,
         liveHeapKiB: heap ? { baseline: heapBaseline, written: heapWritten, left: heapLeft } : undefined,
       },

@@ -17,7 +17,9 @@ interface PeerFixtures {
 }
 
 /** What a page logs when the relay it uses has been stopped on purpose. */
-const RELAY_DOWN_NOISE = /WebSocket connection to '.*' failed|ERR_CONNECTION_REFUSED|Failed to load resource/;
+// The last is stock y-websocket sending between the relay's close frame and the socket's close event.
+const RELAY_DOWN_NOISE =
+  /WebSocket connection to '.*' failed|ERR_CONNECTION_REFUSED|Failed to load resource|WebSocket is already in CLOSING or CLOSED state/;
 
 /**
  * Chromium gathers loopback candidates only with `--allow-loopback-in-peer-connection` (playwright.config.ts) and,

@@ -25,14 +25,14 @@ export class Compactor {
     private readonly loaded: (docName: string) => CompactionTarget | undefined = () => undefined,
   ) {}
 
-  /** (Re)starts the quiet-time countdown for `docName`. */
-  schedule(docName: string): void {
+  /** (Re)starts the quiet-time countdown for `docName`, of `delayMs` (the configured delay by default). */
+  schedule(docName: string, delayMs = this.delayMs): void {
     if (this.closed) return;
     clearTimeout(this.timers.get(docName));
     const timer = setTimeout(() => {
       this.timers.delete(docName);
       this.tail = this.tail.then(() => this.compact(docName));
-    }, this.delayMs);
+    }, delayMs);
     timer.unref();
     this.timers.set(docName, timer);
   }

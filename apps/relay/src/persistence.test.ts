@@ -174,6 +174,29 @@ describe('persistence', () => {
     await relay.close();
   });
 
+  it('compacts a document soon after a burst, not after the usual quiet time', async () => {
+    const store = await openSqlite();
+    const relay = await startRelay({
+      store,
+      env: { MESHPAD_COMPACT_AFTER_UPDATES: '20', MESHPAD_COMPACTION_DELAY_MS: '600000' },
+    });
+    const writer = stockClient(relay.syncUrl, 'burst');
+    await synced(writer);
+    for (let i = 0; i < 400; i++) writer.text.insert(writer.text.length, 'x');
+    const expected = writer.text.toString();
+    await waitFor(() => roomText(relay, 'burst') === expected, 'relay got the burst');
+    let entries = Number.POSITIVE_INFINITY;
+    const deadline = Date.now() + 5_000;
+    while (entries > 2 && Date.now() < deadline) {
+      entries = (await store.load('burst')).updates.length;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(entries).toBeLessThanOrEqual(2);
+    expect(await storedText(store, 'burst')).toBe(expected);
+    writer.destroy();
+    await relay.close();
+  });
+
   it('swaps the compacted snapshot into a loaded room, so joiners get no deleted content', async () => {
     const store = await openSqlite();
     const relay = await startRelay({

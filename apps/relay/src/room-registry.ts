@@ -4,6 +4,10 @@ import type { Compactor } from './compactor.js';
 import { Room } from './room.js';
 import type { UpdateFlusher } from './update-flusher.js';
 
+/** Uncompacted updates, in multiples of the compaction threshold, from which a room compacts soon. */
+const BURST_FACTOR = 10;
+const BURST_COMPACTION_DELAY_MS = 250;
+
 /** The rooms currently in memory: loaded on first connection, unloaded when the last one leaves. */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
@@ -54,7 +58,10 @@ export class RoomRegistry {
   afterStore(room: Room): void {
     if (room.logEntries >= this.compactAfterUpdates) {
       room.logEntries = 1;
-      this.compactor.schedule(room.name);
+      // After a burst (a paste, an import, a client back from a long time offline), every joiner would
+      // download the whole history until the compaction runs, so it runs soon.
+      const burst = room.uncompacted >= BURST_FACTOR * this.compactAfterUpdates;
+      this.compactor.schedule(room.name, burst ? BURST_COMPACTION_DELAY_MS : undefined);
     }
   }
 

@@ -30,6 +30,8 @@ export class Room {
   refs = 0;
   /** Updates stored since the room was loaded, plus what was stored before, for compaction decisions. */
   logEntries = 0;
+  /** Updates held in memory that no compaction has covered yet. */
+  uncompacted = 0;
   ready: Promise<void> = Promise.resolve();
   private pending: PendingUpdate[] = [];
   private doc = new DocState();
@@ -41,6 +43,7 @@ export class Room {
   load(updates: readonly Uint8Array[]): void {
     this.doc = new DocState(updates);
     this.logEntries = updates.length;
+    this.uncompacted = updates.length;
     this.stateVectorCache = undefined;
   }
 
@@ -97,6 +100,7 @@ export class Room {
     this.doc.add(merged);
     this.stateVectorCache = undefined;
     this.logEntries += batch.length;
+    this.uncompacted += batch.length;
     if (this.connections.size === 0) return;
 
     const senders = new Set(batch.map((p) => p.from));
@@ -113,6 +117,7 @@ export class Room {
 
   /** Marks the state held now as what a compaction reading storage now will cover. */
   seal(): number {
+    this.uncompacted = 0;
     return this.doc.seal();
   }
 

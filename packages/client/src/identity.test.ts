@@ -44,7 +44,16 @@ describe('loadIdentity', () => {
     const storage = createMemoryStorage();
     const identity = loadIdentity(storage);
     expect(identity.name).toBe(defaultDisplayName(identity.userId));
-    expect(identity.name).toMatch(/^Anonymous [A-Z][a-z]+$/);
+    expect(identity.name).toMatch(/^Anonymous [A-Z][a-z]+ [A-Z][a-z]+$/);
+  });
+
+  it('gives different people different default names, almost always', () => {
+    const names = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      names.add(defaultDisplayName(loadIdentity(createMemoryStorage()).userId));
+    }
+    // 512 names: 2,000 random users cover most of them, and no name takes a large share.
+    expect(names.size).toBeGreaterThan(450);
   });
 
   it('lets storage errors propagate', () => {

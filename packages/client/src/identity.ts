@@ -13,6 +13,26 @@ export const MAX_DISPLAY_NAME_LENGTH = 40;
 
 const USER_ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
+// 16 × 32 default names: with 16 names, two of five people shared one half of the time; with 512, about 2 %.
+const ADJECTIVES = [
+  'Amber',
+  'Brave',
+  'Calm',
+  'Coral',
+  'Eager',
+  'Gentle',
+  'Golden',
+  'Jolly',
+  'Lucky',
+  'Misty',
+  'Nimble',
+  'Quiet',
+  'Rapid',
+  'Silver',
+  'Sunny',
+  'Witty',
+];
+
 const ANIMALS = [
   'Otter',
   'Heron',
@@ -30,6 +50,22 @@ const ANIMALS = [
   'Axolotl',
   'Quokka',
   'Pangolin',
+  'Beaver',
+  'Bison',
+  'Crane',
+  'Dingo',
+  'Egret',
+  'Ferret',
+  'Gannet',
+  'Hare',
+  'Jackal',
+  'Koala',
+  'Lemur',
+  'Magpie',
+  'Newt',
+  'Ocelot',
+  'Plover',
+  'Raven',
 ];
 
 /** Who the user is in this browser: a persistent random id (never sent to peers), a name and a colour. */
@@ -51,11 +87,13 @@ export const normaliseDisplayName = (raw: string): string => {
   return Array.from(cleaned).slice(0, MAX_DISPLAY_NAME_LENGTH).join('').trim();
 };
 
-/** The name used until the user picks one, e.g. "Anonymous Otter"; stable for one user id. */
+/** The name used until the user picks one, e.g. "Anonymous Calm Otter"; stable for one user id. */
 export const defaultDisplayName = (userId: string): string => {
   let sum = 0;
   for (let i = 0; i < userId.length; i++) sum = (sum * 31 + userId.charCodeAt(i)) >>> 0;
-  return `Anonymous ${ANIMALS[sum % ANIMALS.length]}`;
+  const adjective = ADJECTIVES[sum % ADJECTIVES.length];
+  const animal = ANIMALS[Math.floor(sum / ADJECTIVES.length) % ANIMALS.length];
+  return `Anonymous ${adjective} ${animal}`;
 };
 
 const readUserId = (storage: KeyValueStorage): string => {

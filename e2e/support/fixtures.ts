@@ -25,6 +25,23 @@ export const relayUrl = (): string => {
   return url;
 };
 
+/**
+ * Collects what goes wrong in `page`: console errors (except those `ignore` matches), uncaught errors, and a second
+ * copy of Yjs. A test's fixture expects the list to be empty when the test ends.
+ */
+export const collectPageProblems = (page: Page, ignore?: RegExp): string[] => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    const text = message.text();
+    if (ignore?.test(text)) return;
+    if (message.type() === 'error' || text.includes('Yjs was already imported')) {
+      problems.push(`console ${message.type()}: ${text}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return problems;
+};
+
 export const test = base.extend<Fixtures>({
   person: async ({ browser }, use) => {
     const people: Person[] = [];
@@ -36,13 +53,7 @@ export const test = base.extend<Fixtures>({
         }
       }, name);
       const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' || message.text().includes('Yjs was already imported')) {
-          problems.push(`console ${message.type()}: ${message.text()}`);
-        }
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      const problems = collectPageProblems(page);
       const person = { name, context, page, problems };
       people.push(person);
       return person;

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { test as base, expect, type Person, relayUrl } from './fixtures.js';
+import { test as base, collectPageProblems, expect, type Person, relayUrl } from './fixtures.js';
 
 /** How a person's browser is set up for the WebRTC tests. */
 export interface PeerOptions {
@@ -60,15 +60,7 @@ export const test = base.extend<PeerFixtures>({
         { displayName: name, webrtc: options.webrtc ?? true },
       );
       const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        const text = message.text();
-        if (options.relayStops && RELAY_DOWN_NOISE.test(text)) return;
-        if (message.type() === 'error' || text.includes('Yjs was already imported')) {
-          problems.push(`console ${message.type()}: ${text}`);
-        }
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      const problems = collectPageProblems(page, options.relayStops ? RELAY_DOWN_NOISE : undefined);
       const person = { name, context, page, problems };
       people.push(person);
       return person;

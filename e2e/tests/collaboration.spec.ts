@@ -59,12 +59,13 @@ test('each person sees the other in the presence list and their named cursor in 
   await expect(people.nth(1)).toContainText('Bob');
   await expect(people.nth(1)).not.toContainText('(you)');
 
-  // A new name reaches the other person, and is remembered across a reload.
+  // A new name reaches the other person, in the list and on the cursor, and is remembered across a reload.
   const nameField = bob.page.getByLabel('Your name');
   await expect(nameField).toHaveValue('Bob');
   await nameField.fill('Roberta');
   await nameField.press('Enter');
   await expect(people.nth(1)).toContainText('Roberta');
+  await expect(alice.page.locator('.cm-ySelectionInfo')).toHaveText('Roberta');
   await bob.page.reload();
   await expect(bob.page.getByLabel('Your name')).toHaveValue('Roberta');
 });

@@ -123,6 +123,31 @@ describe('persistence', () => {
     await relay.close();
   });
 
+  it('stores nothing twice when a client reconnects, and only its new edits after offline work', async () => {
+    const store = await openSqlite();
+    const relay = await startRelay({ store });
+    const client = stockClient(relay.syncUrl, 'reconnecting');
+    await synced(client);
+    for (let i = 0; i < 20; i++) client.text.insert(0, `line ${i}\n`);
+    await waitFor(() => [...relay.app.rooms.all()][0]?.logEntries === 20, '20 updates stored');
+    expect((await store.logStats('reconnecting')).entries).toBe(20);
+
+    for (let i = 0; i < 3; i++) {
+      client.provider.disconnect();
+      client.provider.connect();
+      await synced(client);
+    }
+    // Whatever the reconnects sent is stored before the edit that follows on the same connection.
+    client.provider.disconnect();
+    client.text.insert(0, 'written offline\n');
+    client.provider.connect();
+    await synced(client);
+    await waitFor(() => [...relay.app.rooms.all()][0]?.logEntries === 21, 'the offline edit stored');
+    expect((await store.logStats('reconnecting')).entries).toBe(21);
+    client.destroy();
+    await relay.close();
+  });
+
   it('compacts the log in the background without losing content', async () => {
     const store = await openSqlite();
     const relay = await startRelay({

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=1
 import { join } from 'node:path';
 import { SqliteDocStore } from '@meshpad/storage-sqlite';
+import type { FastifyBaseLogger } from 'fastify';
 import { ConfigError, helpText, parseConfig } from './config.js';
 import { createRelay } from './server.js';
 
@@ -18,12 +19,19 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = parseConfig(argv, process.env);
   const dbPath = join(config.dataDir, 'meshpad.sqlite');
+  let log: FastifyBaseLogger | undefined;
   const store = await SqliteDocStore.open({
     path: dbPath,
     synchronous: config.sqliteSynchronous,
     checkpointAfterMs: config.checkpointAfterMs,
+    onBackgroundError: (err) =>
+      log?.error(
+        { err },
+        'background checkpoint failed: edits are safe from a crash of the relay but not yet from power loss, and saves are not confirmed; check the free space and permissions of the data directory',
+      ),
   });
   const app = await createRelay({ config, store });
+  log = app.log;
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

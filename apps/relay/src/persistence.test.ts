@@ -8,7 +8,7 @@ import { type AppendEntry, type DocStore, MemoryDocStore } from '@meshpad/storag
 import { SqliteDocStore } from '@meshpad/storage-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { roomText, startRelay, stockClient, synced, waitFor } from '../test/harness.js';
+import { roomText, startRelay, startRelayProcess, stockClient, synced, waitFor } from '../test/harness.js';
 
 let dataDir: string;
 beforeEach(() => {
@@ -283,32 +283,8 @@ describe('process lifecycle', () => {
     for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  function startProcess(port = 0) {
-    const child = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MESHPAD_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const listening = new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 10_000);
-      child.stdout.on('data', () => {
-        const match = /running at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      });
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    return { child, listening, exited, output: () => output };
-  }
+  const startProcess = () =>
+    startRelayProcess({ args: [main], env: { HOST: '127.0.0.1', PORT: '0', MESHPAD_DATA_DIR: dataDir } }, children);
 
   it('on SIGTERM stores everything, closes sockets with 1001 and exits 0; nothing is lost', async () => {
     const first = startProcess();
@@ -340,6 +316,30 @@ describe('process lifecycle', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.output()).toContain('stopped cleanly');
+  });
+
+  it('logs the cause and the fix when its background checkpoint fails', async () => {
+    const relay = startRelayProcess(
+      {
+        args: [main],
+        env: { HOST: '127.0.0.1', PORT: '0', MESHPAD_DATA_DIR: dataDir, MESHPAD_CHECKPOINT_AFTER_MS: '20' },
+      },
+      children,
+    );
+    const port = await relay.listening;
+    // The relay's connection keeps the unlinked file; its checkpoint thread can no longer open it.
+    rmSync(join(dataDir, 'meshpad.sqlite'));
+    const writer = stockClient(`ws://127.0.0.1:${port}/yjs`, 'unlinked');
+    await synced(writer);
+    writer.text.insert(0, 'still served');
+    await waitFor(() => relay.output().includes('background checkpoint failed'), 'the failure logged');
+    const line = relay.output().split('\n').find((l) => l.includes('background checkpoint failed')) ?? '';
+    expect(JSON.parse(line)).toMatchObject({ level: 50, err: { type: 'StorageError' } });
+    expect(line).toContain('meshpad.sqlite');
+    expect(line).toContain('free space and permissions of the data directory');
+    writer.destroy();
+    relay.child.kill('SIGTERM');
+    await relay.exited;
   });
 
   it('exits on SIGTERM even when nobody reads its log any more', async () => {

@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import type { DocStore } from '@meshpad/storage';
 import { MemoryDocStore } from '@meshpad/storage';
@@ -40,6 +41,50 @@ export async function startRelay(options: { store?: DocStore; env?: Record<strin
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return { app, store, port, syncUrl: `ws://127.0.0.1:${port}/yjs`, logs: () => lines, close: () => app.close() };
+}
+
+/** A relay running in its own process, as `npm start` or the Docker image runs it. */
+export interface RelayProcess {
+  readonly child: ChildProcess;
+  /** The port it listens on, once its log says it is running. */
+  readonly listening: Promise<number>;
+  readonly exited: Promise<number | null>;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+}
+
+/**
+ * Starts `node <args>` with the environment given on top of this one and the log level at info;
+ * pushes the child onto `children`, so that the caller can kill whatever a failed test left running.
+ */
+export function startRelayProcess(
+  options: { args: readonly string[]; env: Record<string, string>; cwd?: string },
+  children: ChildProcess[],
+): RelayProcess {
+  const child = spawn(process.execPath, options.args, {
+    cwd: options.cwd,
+    env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const listening = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 10_000);
+    child.stdout?.on('data', () => {
+      const match = /running at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, listening, exited, output: () => output };
 }
 
 export interface StockClient {

@@ -8,15 +8,13 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../test/temp-dir.js';
 import { migrate, SCHEMA_VERSION } from './schema.js';
-import { SqliteDocStore } from './sqlite-doc-store.js';
+import { SqliteDocStore, type SqliteDocStoreOptions } from './sqlite-doc-store.js';
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let path: string;
 const opened: SqliteDocStore[] = [];
 
-async function open(
-  options: { synchronous?: 'FULL' | 'NORMAL'; busyTimeoutMs?: number; checkpointAfterMs?: number } = {},
-) {
+async function open(options: Omit<SqliteDocStoreOptions, 'path'> = {}) {
   const store = await SqliteDocStore.open({ path, ...options });
   opened.push(store);
   return store;
@@ -136,6 +134,25 @@ describe('SqliteDocStore durability', () => {
     const deadline = Date.now() + 5000;
     while (updatesInDatabaseFile() < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(updatesInDatabaseFile()).toBe(50);
+  });
+
+  it('reports a failed background checkpoint once, naming the file, until one succeeds', async () => {
+    const errors: StorageError[] = [];
+    const store = await open({
+      synchronous: 'NORMAL',
+      checkpointAfterMs: 10,
+      onBackgroundError: (e) => errors.push(e),
+    });
+    // The open connection keeps working on the unlinked file; the checkpoint thread cannot open it.
+    rmSync(path);
+    for (let i = 0; i < 3; i++) {
+      await store.append([{ docName: 'doc', update: Uint8Array.of(i) }]);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(StorageError);
+    expect(errors[0]!.message).toContain(path);
+    await expect(store.sync()).rejects.toThrow(StorageError);
   });
 
   it('checkpoints the write-ahead log on close', async () => {

@@ -36,6 +36,11 @@ export interface SqliteDocStoreOptions {
    * can take from appends nobody called `sync()` for.
    */
   readonly checkpointAfterMs?: number;
+  /**
+   * Told when a background checkpoint fails, once until one succeeds again: until then, appends
+   * survive a crash of the process but not yet a power loss. `sync()` reports the same failure.
+   */
+  readonly onBackgroundError?: (error: StorageError) => void;
 }
 
 /**
@@ -66,6 +71,8 @@ export class SqliteDocStore implements DocStore {
   readonly #checkpointAfterMs: number;
   #checkpointTimer: NodeJS.Timeout | undefined;
   #appendsSinceCheckpoint = 0;
+  readonly #onBackgroundError: ((error: StorageError) => void) | undefined;
+  #backgroundFailing = false;
   readonly #appendBatch: (entries: readonly AppendEntry[]) => void;
   readonly #compact: (docName: string, snapshot: Uint8Array, clock: number) => CompactOutcome;
   readonly #load: (docName: string) => StoredDoc;
@@ -73,7 +80,7 @@ export class SqliteDocStore implements DocStore {
 
   /** Opens or creates the database and migrates its schema; rejects with a `StorageError` naming the file. */
   static async open(options: SqliteDocStoreOptions): Promise<SqliteDocStore> {
-    const { synchronous = 'FULL', busyTimeoutMs = 5000, checkpointAfterMs = 1000 } = options;
+    const { synchronous = 'FULL', busyTimeoutMs = 5000, checkpointAfterMs = 1000, onBackgroundError } = options;
     if (typeof options.path !== 'string' || options.path === '') {
       throw new TypeError('SqliteDocStore needs the path of its database file');
     }
@@ -90,7 +97,10 @@ export class SqliteDocStore implements DocStore {
     let db: Database.Database | undefined;
     try {
       db = openDatabase({ path, synchronous, busyTimeoutMs });
-      return new SqliteDocStore(path, db, synchronous, new WalSyncer(path, busyTimeoutMs), checkpointAfterMs);
+      return new SqliteDocStore(path, db, synchronous, new WalSyncer(path, busyTimeoutMs), {
+        checkpointAfterMs,
+        onBackgroundError,
+      });
     } catch (error) {
       db?.close();
       throw new StorageError('open', [], error, `SQLite database ${path}`);
@@ -102,13 +112,14 @@ export class SqliteDocStore implements DocStore {
     db: Database.Database,
     synchronous: SynchronousMode,
     syncer: WalSyncer,
-    checkpointAfterMs: number,
+    background: Pick<SqliteDocStoreOptions, 'onBackgroundError'> & { readonly checkpointAfterMs: number },
   ) {
     this.path = path;
     this.#db = db;
     this.#synchronous = synchronous;
     this.#syncer = syncer;
-    this.#checkpointAfterMs = checkpointAfterMs;
+    this.#checkpointAfterMs = background.checkpointAfterMs;
+    this.#onBackgroundError = background.onBackgroundError;
     const statements = prepareStatements(db);
     this.#statements = statements;
     const clocks = new ClockLease(statements);
@@ -202,8 +213,16 @@ export class SqliteDocStore implements DocStore {
   readonly #checkpoint = (): void => {
     this.#checkpointTimer = undefined;
     this.#appendsSinceCheckpoint = 0;
-    // A failure here is not lost: the next sync() or checkpoint reports or retries it.
-    this.#syncer.sync().catch(() => {});
+    this.#syncer.sync().then(
+      () => {
+        this.#backgroundFailing = false;
+      },
+      (error: unknown) => {
+        if (this.#backgroundFailing) return;
+        this.#backgroundFailing = true;
+        this.#onBackgroundError?.(new StorageError('sync', [], error, `SQLite database ${this.path}`));
+      },
+    );
   };
 
   async compact(docName: string, snapshot: Uint8Array, clock: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import type { describe as Describe, expect as Expect, it as It } from 'vitest';
 import * as Y from 'yjs';
 import { compactUpdates } from './compact-updates.js';
 import type { DocStore, StoredDoc } from './doc-store.js';
@@ -26,10 +26,20 @@ interface TestStores {
 const LARGE_TIMEOUT_MS = 120_000;
 
 /**
+ * The test functions of the caller's vitest: passed in rather than imported, so that this package
+ * needs vitest only where its suite runs, never in a production install.
+ */
+export interface Vitest {
+  readonly describe: typeof Describe;
+  readonly it: typeof It;
+  readonly expect: typeof Expect;
+}
+
+/**
  * Registers the vitest suite every `DocStore` backend must pass. `open` is called once per test
  * and must return an empty store; pass `reopen` so the suite can check that data survives.
  */
-export function runDocStoreConformance(name: string, open: OpenDocStore): void {
+export function runDocStoreConformance({ describe, it, expect }: Vitest, name: string, open: OpenDocStore): void {
   const test = (title: string, body: (stores: TestStores) => Promise<void>, timeout?: number) =>
     it(title, (context) => withStores(open, body, () => context.skip()), timeout);
 

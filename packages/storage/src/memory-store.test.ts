@@ -1,4 +1,5 @@
+import { describe, expect, it } from 'vitest';
 import { runDocStoreConformance } from './conformance.js';
 import { MemoryDocStore } from './memory-store.js';
 
-runDocStoreConformance('MemoryDocStore', async () => ({ store: new MemoryDocStore() }));
+runDocStoreConformance({ describe, it, expect }, 'MemoryDocStore', async () => ({ store: new MemoryDocStore() }));

@@ -1,0 +1,99 @@
+import { type ChildProcess, execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { decodeSaved, encodeSaveRequest } from '@meshpad/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawSocket, startRelayProcess, stockClient, synced, waitFor } from '../test/harness.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const dockerfile = readFileSync(join(repoRoot, 'infra/Dockerfile'), 'utf8').split('\n');
+
+/** The words of the Dockerfile's `pnpm deploy` command, up to the line break or the next command. */
+function deployCommand(): string[] {
+  const line = dockerfile.find((l) => l.includes('scripts/pnpm.mjs deploy'));
+  if (line === undefined) throw new Error('infra/Dockerfile has no "node scripts/pnpm.mjs deploy" step');
+  const words = line.replace(/^RUN\s+/, '').split(/\s+/);
+  const end = words.findIndex((word) => word === '\\' || word === '&&');
+  return end < 0 ? words : words.slice(0, end);
+}
+
+/** The runtime stage's settings: the last ENV line and the CMD. */
+function runtime(): { env: Record<string, string>; cmd: string[] } {
+  const envLine = dockerfile.findLast((l) => l.startsWith('ENV ')) ?? '';
+  const env = Object.fromEntries(
+    envLine
+      .slice('ENV '.length)
+      .split(/\s+/)
+      .map((assignment) => assignment.split('=') as [string, string]),
+  );
+  const cmd = JSON.parse(dockerfile.find((l) => l.startsWith('CMD '))?.slice('CMD '.length) ?? '[]') as string[];
+  return { env, cmd };
+}
+
+// Docker itself cannot run here (no engine), so this builds what the image's build stage copies
+// out, with the same command, and runs it the way the image does.
+describe('the relay as the Docker image installs and starts it', () => {
+  let out: string;
+  let dataDir: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'meshpad-image-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'meshpad-image-data-'));
+    const [node, ...args] = deployCommand();
+    expect(node).toBe('node');
+    const target = args.findIndex((arg) => arg.startsWith('/out/'));
+    expect(target).toBeGreaterThan(0);
+    args[target] = join(out, args[target]!.slice('/out/'.length));
+    await promisify(execFile)(process.execPath, args, { cwd: repoRoot, env: { ...process.env, CI: '1' } });
+  }, 180_000);
+
+  afterAll(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(out, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('installs no test or build tooling', () => {
+    const installed = readdirSync(join(out, 'apps/relay/node_modules/.pnpm'));
+    const tooling = installed.filter((name) => /^(vitest|vite|@vitest\+|typescript|@biomejs\+|turbo)[@+]/.test(name));
+    expect(tooling).toEqual([]);
+    expect(existsSync(join(out, 'apps/relay/dist/main.js'))).toBe(true);
+  });
+
+  it('serves, stores durably (its checkpoint thread is there) and stops cleanly', async () => {
+    const { env, cmd } = runtime();
+    expect(cmd[0]).toBe('node');
+    expect(env.MESHPAD_DATA_DIR).toBeDefined();
+    const relay = startRelayProcess(
+      {
+        args: cmd.slice(1),
+        cwd: out,
+        env: { ...env, HOST: '127.0.0.1', PORT: '0', MESHPAD_DATA_DIR: dataDir },
+      },
+      children,
+    );
+    const port = await relay.listening;
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+
+    const writer = stockClient(`ws://127.0.0.1:${port}/yjs`, 'image');
+    await synced(writer);
+    writer.text.insert(0, 'kept by the image');
+    // A save is confirmed only after a checkpoint on the storage worker thread synced it to disk.
+    const { socket, frames } = await rawSocket(`ws://127.0.0.1:${port}/yjs/image`);
+    socket.send(encodeSaveRequest(1));
+    await waitFor(() => frames.some((frame) => decodeSaved(frame) === 1), 'save confirmed', 10_000);
+    socket.close();
+    writer.provider.shouldConnect = false;
+    writer.destroy();
+
+    relay.child.kill('SIGTERM');
+    expect(await relay.exited).toBe(0);
+    expect(relay.output()).not.toMatch(/"level":(50|60)/);
+    expect(existsSync(join(dataDir, 'meshpad.sqlite'))).toBe(true);
+  });
+});

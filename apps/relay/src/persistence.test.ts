@@ -333,7 +333,11 @@ describe('process lifecycle', () => {
     await synced(writer);
     writer.text.insert(0, 'still served');
     await waitFor(() => relay.output().includes('background checkpoint failed'), 'the failure logged');
-    const line = relay.output().split('\n').find((l) => l.includes('background checkpoint failed')) ?? '';
+    const line =
+      relay
+        .output()
+        .split('\n')
+        .find((l) => l.includes('background checkpoint failed')) ?? '';
     expect(JSON.parse(line)).toMatchObject({ level: 50, err: { type: 'StorageError' } });
     expect(line).toContain('meshpad.sqlite');
     expect(line).toContain('free space and permissions of the data directory');

@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { decodeSaved, encodeSaveRequest } from '@meshpad/protocol';
@@ -18,6 +18,23 @@ function deployCommand(): string[] {
   const words = line.replace(/^RUN\s+/, '').split(/\s+/);
   const end = words.findIndex((word) => word === '\\' || word === '&&');
   return end < 0 ? words : words.slice(0, end);
+}
+
+/**
+ * The build stage's first layers: what the `COPY` lines before the `pnpm fetch` step copy (source
+ * paths in the repository, destinations in the work directory), and that step's command.
+ */
+function fetchLayer(): { copies: Array<{ sources: string[]; destination: string }>; command: string[] } {
+  const fetchAt = dockerfile.findIndex((l) => l.startsWith('RUN ') && l.includes('scripts/pnpm.mjs fetch'));
+  if (fetchAt < 0) throw new Error('infra/Dockerfile has no "node scripts/pnpm.mjs fetch" step');
+  const copies = dockerfile
+    .slice(0, fetchAt)
+    .filter((l) => l.startsWith('COPY ') && !l.includes('--from'))
+    .map((l) => {
+      const words = l.slice('COPY '.length).trim().split(/\s+/);
+      return { sources: words.slice(0, -1), destination: words.at(-1)! };
+    });
+  return { copies, command: dockerfile[fetchAt]!.slice('RUN '.length).trim().split(/\s+/) };
 }
 
 /** The runtime stage's settings: the last ENV line and the CMD. */
@@ -56,6 +73,28 @@ describe('the relay as the Docker image installs and starts it', () => {
     rmSync(out, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it('fetches every dependency from the files copied before the fetch step, lockfile and patches included', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'meshpad-image-fetch-'));
+    try {
+      const { copies, command } = fetchLayer();
+      for (const { sources, destination } of copies) {
+        for (const source of sources) {
+          const from = join(repoRoot, source);
+          // Docker copies a directory's contents, and a file into a destination ending in "/".
+          const to = statSync(from).isDirectory()
+            ? join(work, destination)
+            : join(work, destination.endsWith('/') ? join(destination, basename(source)) : destination);
+          cpSync(from, to, { recursive: true });
+        }
+      }
+      const [node, ...args] = command;
+      expect(node).toBe('node');
+      await promisify(execFile)(process.execPath, args, { cwd: work, env: { ...process.env, CI: '1' } });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('installs no test or build tooling', () => {
     const installed = readdirSync(join(out, 'apps/relay/node_modules/.pnpm'));

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { eventually } from '../test/eventually.js';
 import { type ReferenceRelay, startReferenceRelay } from '../test/reference-relay.js';
+import { noTimersPending, timeouts } from '../test/timeouts.js';
 import { newDocId } from './doc-id.js';
 import { DocSession, type SessionStatus } from './doc-session.js';
 import { SessionDestroyedError } from './session-destroyed-error.js';
@@ -23,8 +24,6 @@ const open = (docId: string, name: string, relayUrl = relay.url): DocSession => 
   sessions.push(session);
   return session;
 };
-
-const timeouts = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
 beforeEach(async () => {
   relay = await startReferenceRelay();
@@ -151,7 +150,7 @@ describe('DocSession against a stock y-websocket server', () => {
 
 describe('DocSession.destroy', () => {
   it('releases the socket, every timer, the awareness and the document', async () => {
-    const baseline = timeouts();
+    await noTimersPending('the timers of earlier tests have fired');
     const docId = newDocId();
     const watcher = open(docId, 'Watcher');
     await watcher.whenSynced();
@@ -177,7 +176,7 @@ describe('DocSession.destroy', () => {
     // The provider's last reconnect timer fires as a no-op within its backoff (at most 2.5 s).
     await eventually(() => timeouts() === watcherTimers, 'Ada’s timers are all released', 5_000);
     watcher.destroy();
-    await eventually(() => timeouts() === baseline, 'the watcher’s timers are released too', 5_000);
+    await noTimersPending('the watcher’s timers are released too');
   });
 
   it('rejects a pending whenSynced with SessionDestroyedError', async () => {

@@ -156,6 +156,9 @@ describe('OfflineStore', () => {
     const db = freshDatabase();
     const [older, newer] = [newDocId(), newDocId()];
     for (const docId of [older, newer]) {
+      // Copies written in the same millisecond have no order.
+      const before = Date.now();
+      while (Date.now() === before) await new Promise((resolve) => setTimeout(resolve, 1));
       const store = tab(db, docId);
       await store.load();
       store.doc.getText('content').insert(0, docId);

@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { eventually } from '../test/eventually.js';
 import { type ReferenceRelay, startReferenceRelay } from '../test/reference-relay.js';
+import { noTimersPending } from '../test/timeouts.js';
 import { newDocId } from './doc-id.js';
 import { SessionDestroyedError } from './session-destroyed-error.js';
 import type { WorkspaceDocument } from './workspace-documents.js';
@@ -42,7 +43,6 @@ const openPair = async (now?: [() => number, () => number]): Promise<[WorkspaceS
 const entry = (session: WorkspaceSession, docId: string): WorkspaceDocument | undefined =>
   session.documents.find((doc) => doc.id === docId);
 const connected = (session: WorkspaceSession): boolean => session.status.connection === 'connected';
-const timeouts = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
 /** Stops the relay, waits until both sessions notice, runs `offline`, then brings the relay back on the same port. */
 const whileRelayDown = async (a: WorkspaceSession, b: WorkspaceSession, offline: () => void): Promise<void> => {
@@ -214,7 +214,7 @@ describe('WorkspaceSession against a stock y-websocket server', () => {
 
 describe('WorkspaceSession.destroy', () => {
   it('closes the connection and releases every timer', async () => {
-    const baseline = timeouts();
+    await noTimersPending('the timers of earlier tests have fired');
     const session = open(newDocId());
     await session.whenSynced();
     const events: string[] = [];
@@ -229,7 +229,7 @@ describe('WorkspaceSession.destroy', () => {
     expect(events).toEqual([]);
     expect(() => session.createDocument('late')).toThrow(/destroyed/);
     // The provider's last reconnect timer fires as a no-op within its backoff (at most 2.5 s).
-    await eventually(() => timeouts() === baseline, 'every timer is released', 5_000);
+    await noTimersPending('every timer is released');
   });
 
   it('rejects a pending whenSynced with SessionDestroyedError', async () => {

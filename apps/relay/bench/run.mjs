@@ -14,12 +14,12 @@ import { ClientPool } from './lib/client-pool.mjs';
 import { renderTable, tableRows } from './lib/report.mjs';
 import { checkServersBuilt, ServerProcess } from './lib/servers.mjs';
 import a from './scenarios/a-fanout-latency.mjs';
-import b from './scenarios/b-many-rooms.mjs';
+import b, { manyRoomsDurable } from './scenarios/b-many-rooms.mjs';
 import c from './scenarios/c-ramp.mjs';
 import d from './scenarios/d-ingest-cold-load.mjs';
 import e from './scenarios/e-idle-memory.mjs';
 
-const SCENARIOS = [a, b, c, d, e];
+const SCENARIOS = [a, b, manyRoomsDurable, c, d, e];
 
 const { values: args } = parseArgs({
   // `pnpm … bench -- --quick` passes the `--` through.
@@ -37,7 +37,7 @@ const { values: args } = parseArgs({
 
 if (args.help) {
   console.log(`node bench/run.mjs [--only a,b,c,d,e] [--quick] [--profile]
-  --only     run only these scenarios (default: all)
+  --only     run only these scenarios: a, b, b+, c, d, e (default: all)
   --quick    short runs for development (numbers are not comparable to a full run)
   --profile  run servers and client processes with --cpu-prof; profiles go to bench/results/profiles-<timestamp>/
   --heap     (e) also reports the live V8 heap after a forced GC, through the servers' inspector

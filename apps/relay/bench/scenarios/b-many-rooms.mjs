@@ -2,11 +2,16 @@ import { fanoutTopology, runFanout } from '../lib/fanout.mjs';
 
 const RATE = 10;
 
-/** (b) Many small rooms at a moderate rate: latency and the server's CPU cost per delivered update. */
-export default {
-  key: 'b',
-  title: `50 rooms × 4 clients, 1–2 writers × ${RATE} ops/s`,
+/**
+ * Many small rooms at a moderate rate: latency and the server's CPU cost per delivered update.
+ * `durableReference` runs the reference with its LevelDB store, so that both servers store every
+ * update; without it the reference keeps documents in memory only, its default.
+ */
+const manyRooms = ({ key, durableReference }) => ({
+  key,
+  title: `50 rooms × 4 clients, 1–2 writers × ${RATE} ops/s${durableReference ? ', the reference storing too (YPERSISTENCE)' : ''}`,
   inspectsServer: true,
+  serverOptions: (kind) => (kind === 'reference' ? { persistent: durableReference } : {}),
   clientProcesses: 2,
   metrics: [
     { key: 'p50', label: 'p50 op → all clients of its room', unit: 'ms', better: 'lower' },
@@ -40,4 +45,10 @@ export default {
       details: result,
     };
   },
-};
+});
+
+/** (b) against the reference as it runs by default, in memory. */
+export default manyRooms({ key: 'b', durableReference: false });
+
+/** (b+) the same, against the reference storing every update as Meshpad does. */
+export const manyRoomsDurable = manyRooms({ key: 'b+', durableReference: true });

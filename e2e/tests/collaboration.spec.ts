@@ -60,14 +60,18 @@ test('each person sees the other in the presence list and their named cursor in 
   await expect(people.nth(1)).not.toContainText('(you)');
 
   // A new name reaches the other person, in the list and on the cursor, and is remembered across a reload.
+  const newName = 'Roberta Fernández-Oyelaran';
   const nameField = bob.page.getByLabel('Your name');
   await expect(nameField).toHaveValue('Bob');
-  await nameField.fill('Roberta');
+  await nameField.fill(newName);
   await nameField.press('Enter');
-  await expect(people.nth(1)).toContainText('Roberta');
-  await expect(alice.page.locator('.cm-ySelectionInfo')).toHaveText('Roberta');
+  await expect(people.nth(1)).toContainText(newName);
+  await expect(alice.page.locator('.cm-ySelectionInfo')).toHaveText(newName);
+  // However long the name, the list shows it (cut with an ellipsis) rather than squeezing it away.
+  const shown = await people.nth(1).locator('.name').boundingBox();
+  expect(shown?.width).toBeGreaterThan(100);
   await bob.page.reload();
-  await expect(bob.page.getByLabel('Your name')).toHaveValue('Roberta');
+  await expect(bob.page.getByLabel('Your name')).toHaveValue(newName);
 });
 
 test('undo reverts only your own typing, never the other person’s', async ({ person }) => {

@@ -35,18 +35,26 @@ export class MpPresenceList extends LitElement {
         gap: 0.35rem;
       }
 
+      /* The name gets the whole width of its line; how someone is here goes on a second line, so a
+         narrow sidebar (or 200 % zoom) never squeezes the name away. */
       li {
-        display: flex;
+        display: grid;
+        grid-template-columns: auto minmax(0, 1fr);
+        column-gap: 0.5em;
         align-items: center;
-        gap: 0.5em;
-        min-width: 0;
       }
 
       .dot {
-        flex: none;
         width: 0.75em;
         height: 0.75em;
         border-radius: 50%;
+      }
+
+      .who {
+        display: flex;
+        gap: 0.35em;
+        align-items: baseline;
+        min-width: 0;
       }
 
       .name {
@@ -56,11 +64,17 @@ export class MpPresenceList extends LitElement {
       }
 
       .you,
-      .editing,
-      .route {
-        flex: none;
+      .details {
         color: var(--mp-muted);
         font-size: 0.85em;
+      }
+
+      .you {
+        flex: none;
+      }
+
+      .details {
+        grid-column: 2;
       }
     `,
   ];
@@ -78,12 +92,22 @@ export class MpPresenceList extends LitElement {
         ${this.people.map((person) => {
           const route = person.isSelf ? undefined : this.routes.get(person.clientId);
           const routeText = route === undefined ? undefined : describeRoute(route);
+          const editing = person.hasCursor && !person.isSelf;
           return html`<li data-client-id=${person.clientId} ?data-self=${person.isSelf} data-route=${route ?? ''}>
             <span class="dot" style=${styleMap({ background: person.colour })} aria-hidden="true"></span>
-            <span class="name">${person.name}</span>
-            ${person.isSelf ? html`<span class="you">(you)</span>` : null}
-            ${person.hasCursor && !person.isSelf ? html`<span class="editing">· in the text</span>` : null}
-            ${routeText ? html`<span class="route" title=${routeText.sentence}>· ${routeText.label}</span>` : null}
+            <span class="who">
+              <span class="name" title=${person.name}>${person.name}</span>
+              ${person.isSelf ? html`<span class="you">(you)</span>` : null}
+            </span>
+            ${
+              editing || routeText
+                ? html`<span class="details">
+                    ${editing ? html`<span class="editing">in the text</span>` : null}
+                    ${editing && routeText ? ' · ' : null}
+                    ${routeText ? html`<span class="route" title=${routeText.sentence}>${routeText.label}</span>` : null}
+                  </span>`
+                : null
+            }
           </li>`;
         })}
       </ul>`;

@@ -89,9 +89,9 @@ describe('DocSession against a stock y-websocket server', () => {
     const b = open(docId, 'Bob');
     await Promise.all([a.whenSynced(), b.whenSynced()]);
     await eventually(() => a.presence.length === 2 && b.presence.length === 2, 'each session sees two people');
-    expect(a.presence.map((p) => [p.name, p.isSelf, p.colour])).toEqual([
-      ['Ada', true, '#1670c9'],
-      ['Bob', false, '#1670c9'],
+    expect(a.presence.map((p) => [p.name, p.isSelf])).toEqual([
+      ['Ada', true],
+      ['Bob', false],
     ]);
     expect(b.presence[0]).toMatchObject({ name: 'Bob', isSelf: true, clientId: b.doc.clientID });
 
@@ -101,6 +101,31 @@ describe('DocSession against a stock y-websocket server', () => {
     await eventually(() => a.presence[1]?.name === 'Bobby', 'the rename reaches the other session');
     expect(a.presence[1]?.colour).toBe('#dc1818');
     expect(updates.at(-1)).toEqual(['Ada', 'Bobby']);
+  });
+
+  it('gives people present at once different colours, the lower client id keeping its own', async () => {
+    const docId = newDocId();
+    // Every session of this file asks for the same colour.
+    const sessions = [open(docId, 'Ada'), open(docId, 'Bob'), open(docId, 'Cy')];
+    await Promise.all(sessions.map((s) => s.whenSynced()));
+    const colours = (s: DocSession) => s.presence.map((p) => p.colour);
+    await eventually(
+      () => sessions.every((s) => s.presence.length === 3 && new Set(colours(s)).size === 3),
+      'three distinct colours everywhere',
+    );
+    const byClient = (s: DocSession) =>
+      s.presence.map((p) => [p.clientId, p.colour]).sort(([x], [y]) => Number(x) - Number(y));
+    for (const s of sessions) expect(byClient(s)).toEqual(byClient(sessions[0]!));
+    const [first, , last] = [...sessions].sort((x, y) => x.doc.clientID - y.doc.clientID);
+    expect(first!.presence.find((p) => p.isSelf)?.colour).toBe('#1670c9');
+
+    // Once the holder of the colour leaves, the next one goes back to the colour it asked for.
+    first!.destroy();
+    await eventually(
+      () => last!.presence.length === 2 && last!.presence.some((p) => p.colour === '#1670c9'),
+      'the colour is taken up again',
+    );
+    expect(new Set(colours(last!)).size).toBe(2);
   });
 
   it('drops a destroyed session from the others at once (it says goodbye, no 30 s timeout)', async () => {

@@ -16,7 +16,7 @@ import { filterRelayTraffic } from './relay-forwarding.js';
 import { relaySocketUrl } from './relay-url.js';
 import { SaveTracker } from './save-tracker.js';
 import { StatusTracker } from './status-tracker.js';
-import { selectionColour } from './user-colour.js';
+import { distinctColour, isHexColour, selectionColour } from './user-colour.js';
 
 /** Name of the `Y.Text` that holds a document's text. */
 export const CONTENT_TEXT_NAME = 'content';
@@ -91,6 +91,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   private readonly stopReconnectingWhenOnline: () => void;
   private readonly statusTracker: StatusTracker<SessionStatus>;
   private currentPresence: readonly Presence[] = [];
+  /** How the user asked to appear; the colour shown may differ (see {@link DocSession.setUser}). */
+  private user: UserInfo;
   private isDestroyed = false;
 
   constructor(options: DocSessionOptions) {
@@ -109,8 +111,9 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.doc = new Y.Doc();
     this.text = this.doc.getText(CONTENT_TEXT_NAME);
     this.awareness = new Awareness(this.doc);
+    this.user = options.user;
     this.awareness.on('change', this.onAwarenessChange);
-    this.setUser(options.user);
+    this.announceUser();
     const database = options.localCopy ?? openLocalDatabase();
     this.store = database === false ? undefined : new OfflineStore(this.doc, options.docId, { db: database });
     this.provider = new WebsocketProvider(serverUrl, options.docId, this.doc, {
@@ -197,9 +200,29 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     return this.statusTracker.whenLoaded();
   }
 
-  /** Changes how the user appears to others (name and colour of the cursor and presence entry). */
+  /**
+   * Changes how the user appears to others (name and colour of the cursor and presence entry). While someone who
+   * joined with a lower client id is here in the same colour, this session shows itself in another one.
+   */
   setUser(user: UserInfo): void {
-    const field: AwarenessUser = { name: user.name, color: user.colour, colorLight: selectionColour(user.colour) };
+    this.user = user;
+    this.announceUser();
+  }
+
+  /**
+   * Sets the awareness field from `user`, with a colour no one of lower client id here has. Each session defers only
+   * to lower ids, so all of them settle on the same distinct colours whatever order they see each other in.
+   */
+  private announceUser(): void {
+    const taken = new Set<string>();
+    for (const [clientId, state] of this.awareness.getStates()) {
+      const colour = (state as { user?: { color?: unknown } }).user?.color;
+      if (clientId < this.doc.clientID && isHexColour(colour)) taken.add(colour);
+    }
+    const colour = distinctColour(this.user.colour, taken);
+    const current = (this.awareness.getLocalState() as { user?: AwarenessUser } | null)?.user;
+    if (current?.name === this.user.name && current.color === colour) return;
+    const field: AwarenessUser = { name: this.user.name, color: colour, colorLight: selectionColour(colour) };
     this.awareness.setLocalStateField('user', field);
   }
 
@@ -279,6 +302,8 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   };
 
   private readonly onAwarenessChange = (): void => {
+    // Runs this handler again, before the rest of it, when the colour has to change.
+    this.announceUser();
     this.currentPresence = derivePresence(this.awareness.getStates(), this.doc.clientID);
     this.emit('presence', [this.currentPresence]);
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colourForUser, isHexColour, selectionColour, USER_COLOURS } from './user-colour.js';
+import { colourForUser, distinctColour, isHexColour, selectionColour, USER_COLOURS } from './user-colour.js';
 
 const channel = (hex: string, offset: number): number => {
   const c = Number.parseInt(hex.slice(offset, offset + 2), 16) / 255;
@@ -45,5 +45,23 @@ describe('colour helpers', () => {
     for (const bad of ['red', '#fff', '#1670c9ff', 'url(x)', '#1670c9;background:red', 3, null, undefined]) {
       expect(isHexColour(bad)).toBe(false);
     }
+  });
+});
+
+describe('distinctColour', () => {
+  const [first, second, third] = USER_COLOURS as [string, string, string];
+
+  it('keeps the preferred colour when nobody has it', () => {
+    expect(distinctColour(first, new Set([second]))).toBe(first);
+  });
+
+  it('takes the next colour of the palette that nobody has', () => {
+    expect(distinctColour(first, new Set([first]))).toBe(second);
+    expect(distinctColour(first, new Set([first, second]))).toBe(third);
+    expect(distinctColour(USER_COLOURS.at(-1)!, new Set([USER_COLOURS.at(-1)!]))).toBe(first);
+  });
+
+  it('keeps the preferred colour when every colour is taken', () => {
+    expect(distinctColour(second, new Set(USER_COLOURS))).toBe(second);
   });
 });

@@ -30,6 +30,20 @@ const hashString = (value: string): number => {
 /** The colour of the person with this persistent user id: the same id always gets the same colour. */
 export const colourForUser = (userId: string): string => USER_COLOURS[hashString(userId) % USER_COLOURS.length]!;
 
+/**
+ * `preferred` unless someone in `taken` already has it; then the next colour of the palette that nobody in `taken`
+ * has, so that two people present at once do not share a colour. With every colour taken, `preferred`.
+ */
+export const distinctColour = (preferred: string, taken: ReadonlySet<string>): string => {
+  if (!taken.has(preferred)) return preferred;
+  const start = Math.max(0, USER_COLOURS.indexOf(preferred));
+  for (let step = 1; step < USER_COLOURS.length; step++) {
+    const colour = USER_COLOURS[(start + step) % USER_COLOURS.length]!;
+    if (!taken.has(colour)) return colour;
+  }
+  return preferred;
+};
+
 /** A translucent variant of `colour` (a `#rrggbb` value) for selection backgrounds. */
 export const selectionColour = (colour: string): string => `${colour}33`;
 

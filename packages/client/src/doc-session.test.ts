@@ -119,7 +119,7 @@ describe('DocSession against a stock y-websocket server', () => {
     const [first, , last] = [...sessions].sort((x, y) => x.doc.clientID - y.doc.clientID);
     expect(first!.presence.find((p) => p.isSelf)?.colour).toBe('#1670c9');
 
-    // Once the holder of the colour leaves, the next one goes back to the colour it asked for.
+    // Once the holder of the colour leaves, the next lowest client id takes it back.
     first!.destroy();
     await eventually(
       () => last!.presence.length === 2 && last!.presence.some((p) => p.colour === '#1670c9'),

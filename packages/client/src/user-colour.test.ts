@@ -49,19 +49,32 @@ describe('colour helpers', () => {
 });
 
 describe('distinctColour', () => {
-  const [first, second, third] = USER_COLOURS as [string, string, string];
+  const at = (i: number) => USER_COLOURS[(i + USER_COLOURS.length) % USER_COLOURS.length]!;
+  const half = USER_COLOURS.length / 2;
 
-  it('keeps the preferred colour when nobody has it', () => {
-    expect(distinctColour(first, new Set([second]))).toBe(first);
+  it('keeps the preferred colour when nobody has it or its neighbours', () => {
+    expect(distinctColour(at(0), new Set())).toBe(at(0));
+    expect(distinctColour(at(0), new Set([at(2), at(-2)]))).toBe(at(0));
   });
 
-  it('takes the next colour of the palette that nobody has', () => {
-    expect(distinctColour(first, new Set([first]))).toBe(second);
-    expect(distinctColour(first, new Set([first, second]))).toBe(third);
-    expect(distinctColour(USER_COLOURS.at(-1)!, new Set([USER_COLOURS.at(-1)!]))).toBe(first);
+  it('moves to the far side of the palette from a person with the same or a neighbouring colour', () => {
+    expect(distinctColour(at(0), new Set([at(0)]))).toBe(at(half));
+    expect(distinctColour(at(0), new Set([at(1)]))).toBe(at(1 + half));
   });
 
-  it('keeps the preferred colour when every colour is taken', () => {
-    expect(distinctColour(second, new Set(USER_COLOURS))).toBe(second);
+  it('takes the colour farthest from everyone, the nearest to the preferred one among equals', () => {
+    expect(distinctColour(at(0), new Set([at(0), at(half)]))).toBe(at(half / 2));
+  });
+
+  it('keeps the preferred colour when no colour would be farther from the others', () => {
+    expect(distinctColour(at(1), new Set(USER_COLOURS))).toBe(at(1));
+  });
+
+  it('gives everyone the same answer for the same people', () => {
+    for (const preferred of USER_COLOURS) {
+      expect(distinctColour(preferred, new Set([at(3), at(4)]))).toBe(
+        distinctColour(preferred, new Set([at(4), at(3)])),
+      );
+    }
   });
 });

@@ -30,18 +30,44 @@ const hashString = (value: string): number => {
 /** The colour of the person with this persistent user id: the same id always gets the same colour. */
 export const colourForUser = (userId: string): string => USER_COLOURS[hashString(userId) % USER_COLOURS.length]!;
 
+/** Steps between two colours around the palette, which goes round the hue circle; 0 when either is not in it. */
+const hueSteps = (a: string, b: string): number => {
+  const i = USER_COLOURS.indexOf(a);
+  const j = USER_COLOURS.indexOf(b);
+  if (i < 0 || j < 0) return a === b ? 0 : USER_COLOURS.length;
+  const steps = Math.abs(i - j);
+  return Math.min(steps, USER_COLOURS.length - steps);
+};
+
+/** How far `colour` is from the nearest colour in `taken`, in palette steps. */
+const distanceToTaken = (colour: string, taken: ReadonlySet<string>): number => {
+  let nearest = USER_COLOURS.length;
+  for (const other of taken) nearest = Math.min(nearest, hueSteps(colour, other));
+  return nearest;
+};
+
 /**
- * `preferred` unless someone in `taken` already has it; then the next colour of the palette that nobody in `taken`
- * has, so that two people present at once do not share a colour. With every colour taken, `preferred`.
+ * The colour to show for someone who prefers `preferred` while others show the colours in `taken`: `preferred`
+ * unless one of them has it or its neighbour in the palette (neighbours are hard to tell apart), else the palette
+ * colour farthest from all of theirs, the one nearest `preferred` among equals. Deterministic, so that everyone
+ * computing it for the same people agrees.
  */
 export const distinctColour = (preferred: string, taken: ReadonlySet<string>): string => {
-  if (!taken.has(preferred)) return preferred;
-  const start = Math.max(0, USER_COLOURS.indexOf(preferred));
-  for (let step = 1; step < USER_COLOURS.length; step++) {
-    const colour = USER_COLOURS[(start + step) % USER_COLOURS.length]!;
-    if (!taken.has(colour)) return colour;
+  const own = distanceToTaken(preferred, taken);
+  if (own >= 2) return preferred;
+  let best = preferred;
+  let bestDistance = own;
+  for (const colour of USER_COLOURS) {
+    const distance = distanceToTaken(colour, taken);
+    if (
+      distance > bestDistance ||
+      (distance === bestDistance && best !== preferred && hueSteps(colour, preferred) < hueSteps(best, preferred))
+    ) {
+      best = colour;
+      bestDistance = distance;
+    }
   }
-  return preferred;
+  return best;
 };
 
 /** A translucent variant of `colour` (a `#rrggbb` value) for selection backgrounds. */

@@ -26,6 +26,16 @@ async function storedText(store: DocStore, room: string): Promise<string> {
   return doc.getText('content').toString();
 }
 
+/** Polls how many entries `room` has stored (its snapshot included) until at most `atMost`, for up to 5 s; returns the count. */
+async function storedEntriesSettle(store: DocStore, room: string, atMost: number): Promise<number> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const entries = (await store.load(room)).updates.length;
+    if (entries <= atMost || Date.now() >= deadline) return entries;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Delegates to another store; subclasses change one operation to create a failure. */
 class DelegatingStore implements DocStore {
   constructor(protected readonly inner: DocStore) {}
@@ -164,13 +174,7 @@ describe('persistence', () => {
     const expected = writer.text.toString();
     writer.destroy();
     await waitFor(() => relay.app.rooms.size === 0, 'room unloaded');
-    let entries = Number.POSITIVE_INFINITY;
-    const deadline = Date.now() + 5_000;
-    while (entries > 1 && Date.now() < deadline) {
-      entries = (await store.load('compact')).updates.length;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(entries).toBe(1);
+    expect(await storedEntriesSettle(store, 'compact', 1)).toBe(1);
     expect(await storedText(store, 'compact')).toBe(expected);
     await relay.close();
   });
@@ -210,13 +214,7 @@ describe('persistence', () => {
     for (let i = 0; i < 400; i++) writer.text.insert(writer.text.length, 'x');
     const expected = writer.text.toString();
     await waitFor(() => roomText(relay, 'burst') === expected, 'relay got the burst');
-    let entries = Number.POSITIVE_INFINITY;
-    const deadline = Date.now() + 5_000;
-    while (entries > 2 && Date.now() < deadline) {
-      entries = (await store.load('burst')).updates.length;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(entries).toBeLessThanOrEqual(2);
+    expect(await storedEntriesSettle(store, 'burst', 2)).toBeLessThanOrEqual(2);
     expect(await storedText(store, 'burst')).toBe(expected);
     writer.destroy();
     await relay.close();

@@ -16,7 +16,7 @@ import { filterRelayTraffic } from './relay-forwarding.js';
 import { relaySocketUrl } from './relay-url.js';
 import { SaveTracker } from './save-tracker.js';
 import { StatusTracker } from './status-tracker.js';
-import { distinctColour, isHexColour, selectionColour } from './user-colour.js';
+import { distinctColour, selectionColour } from './user-colour.js';
 
 /** Name of the `Y.Text` that holds a document's text. */
 export const CONTENT_TEXT_NAME = 'content';
@@ -113,7 +113,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.awareness = new Awareness(this.doc);
     this.user = options.user;
     this.awareness.on('change', this.onAwarenessChange);
-    this.announceUser();
+    this.announceUser(this.presentNow());
     const database = options.localCopy ?? openLocalDatabase();
     this.store = database === false ? undefined : new OfflineStore(this.doc, options.docId, { db: database });
     this.provider = new WebsocketProvider(serverUrl, options.docId, this.doc, {
@@ -202,28 +202,30 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   /**
    * Changes how the user appears to others (name and colour of the cursor and presence entry). While someone who
-   * joined with a lower client id is here in the same colour, this session shows itself in another one.
+   * joined with a lower client id is here in the same or a neighbouring colour, this session shows itself in another.
    */
   setUser(user: UserInfo): void {
     this.user = user;
-    this.announceUser();
+    this.announceUser(this.presentNow());
+  }
+
+  private presentNow(): Presence[] {
+    return derivePresence(this.awareness.getStates(), this.doc.clientID);
   }
 
   /**
-   * Sets the awareness field from `user`, with a colour no one of lower client id here has. Each session defers only
-   * to lower ids, so all of them settle on the same distinct colours whatever order they see each other in.
+   * Sets the awareness field from `user`, in a colour apart from those of the people of lower client id in `present`;
+   * returns whether the field changed. Each session defers only to lower ids, so all of them settle on the same
+   * colours whatever order they see each other in.
    */
-  private announceUser(): void {
-    const taken = new Set<string>();
-    for (const [clientId, state] of this.awareness.getStates()) {
-      const colour = (state as { user?: { color?: unknown } }).user?.color;
-      if (clientId < this.doc.clientID && isHexColour(colour)) taken.add(colour);
-    }
+  private announceUser(present: readonly Presence[]): boolean {
+    const taken = new Set(present.filter((p) => p.clientId < this.doc.clientID).map((p) => p.colour));
     const colour = distinctColour(this.user.colour, taken);
     const current = (this.awareness.getLocalState() as { user?: AwarenessUser } | null)?.user;
-    if (current?.name === this.user.name && current.color === colour) return;
+    if (current?.name === this.user.name && current.color === colour) return false;
     const field: AwarenessUser = { name: this.user.name, color: colour, colorLight: selectionColour(colour) };
     this.awareness.setLocalStateField('user', field);
+    return true;
   }
 
   /** Closes the connection (telling peers that this user left), and releases the document and every timer. */
@@ -302,9 +304,10 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   };
 
   private readonly onAwarenessChange = (): void => {
-    // Runs this handler again, before the rest of it, when the colour has to change.
-    this.announceUser();
-    this.currentPresence = derivePresence(this.awareness.getStates(), this.doc.clientID);
-    this.emit('presence', [this.currentPresence]);
+    const present = this.presentNow();
+    // A change of our own field runs this handler again, which emits the presence it leads to.
+    if (this.announceUser(present)) return;
+    this.currentPresence = present;
+    this.emit('presence', [present]);
   };
 }

@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<void> {
     onBackgroundError: (err) =>
       log?.error(
         { err },
-        'background checkpoint failed: edits are safe from a crash of the relay but not yet from power loss, and saves are not confirmed; check the free space and permissions of the data directory',
+        'background checkpoint failed, so saves are not confirmed until one succeeds (err says why); check that the data directory still holds the database file, has free space and is writable',
       ),
   });
   const app = await createRelay({ config, store });

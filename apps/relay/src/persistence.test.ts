@@ -325,7 +325,7 @@ describe('process lifecycle', () => {
       children,
     );
     const port = await relay.listening;
-    // The relay's connection keeps the unlinked file; its checkpoint thread can no longer open it.
+    // The relay's connections keep the unlinked file; its checkpoint thread notices it is gone.
     rmSync(join(dataDir, 'meshpad.sqlite'));
     const writer = stockClient(`ws://127.0.0.1:${port}/yjs`, 'unlinked');
     await synced(writer);
@@ -338,7 +338,8 @@ describe('process lifecycle', () => {
         .find((l) => l.includes('background checkpoint failed')) ?? '';
     expect(JSON.parse(line)).toMatchObject({ level: 50, err: { type: 'StorageError' } });
     expect(line).toContain('meshpad.sqlite');
-    expect(line).toContain('free space and permissions of the data directory');
+    expect(line).toContain('deleted or replaced while open');
+    expect(line).toContain('still holds the database file');
     writer.destroy();
     relay.child.kill('SIGTERM');
     await relay.exited;

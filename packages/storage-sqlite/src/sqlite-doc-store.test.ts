@@ -30,25 +30,37 @@ afterEach(async () => {
   await temp.remove();
 });
 
-/** Runs test/crash-child.ts in a plain node process and resolves with the signal that ended it. */
-function runCrashChild(synchronous: 'FULL' | 'NORMAL'): Promise<NodeJS.Signals | null> {
+/** Runs a script of test/ in a plain node process; resolves with how it ended and what it printed. */
+function runChild(
+  script: string,
+  args: readonly string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   const hooks = new URL('../test/typescript-hooks.mjs', import.meta.url).href;
   const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(hooks)});`;
   const child = spawn(
     process.execPath,
-    ['--import', register, fileURLToPath(new URL('../test/crash-child.ts', import.meta.url)), path, synchronous],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    ['--import', register, fileURLToPath(new URL(`../test/${script}`, import.meta.url)), ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      code === null ? resolve(signal) : reject(new Error(`crash child exited with ${code}: ${stderr}`)),
-    );
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** Runs test/crash-child.ts and resolves with the signal that ended it. */
+async function runCrashChild(synchronous: 'FULL' | 'NORMAL'): Promise<NodeJS.Signals | null> {
+  const { code, signal, stderr } = await runChild('crash-child.ts', [path, synchronous]);
+  if (code !== null) throw new Error(`crash child exited with ${code}: ${stderr}`);
+  return signal;
 }
 
 describe('SqliteDocStore durability', () => {
@@ -76,6 +88,8 @@ describe('SqliteDocStore durability', () => {
         expect((await store.load(`doc-${doc}`)).updates).toEqual(expected(doc).map((pair) => Uint8Array.from(pair)));
       }
       expect(await store.list()).toEqual(['doc-0', 'doc-1', 'doc-2']);
+      // Opening copied the log the crash left into the database file.
+      expect(updatesInDatabaseFile()).toBe(doc0.updates.length - 1 + expected(1).length + expected(2).length);
     },
     60_000,
   );
@@ -143,7 +157,7 @@ describe('SqliteDocStore durability', () => {
       checkpointAfterMs: 10,
       onBackgroundError: (e) => errors.push(e),
     });
-    // The open connection keeps working on the unlinked file; the checkpoint thread cannot open it.
+    // Both connections keep working on the unlinked file; the checkpoint thread notices it is gone.
     rmSync(path);
     for (let i = 0; i < 3; i++) {
       await store.append([{ docName: 'doc', update: Uint8Array.of(i) }]);
@@ -152,7 +166,14 @@ describe('SqliteDocStore durability', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(StorageError);
     expect(errors[0]!.message).toContain(path);
+    expect(errors[0]!.message).toContain('deleted or replaced while open');
     await expect(store.sync()).rejects.toThrow(StorageError);
+  });
+
+  it('finishes close() in a process that has nothing else to do', async () => {
+    const { code, stdout, stderr } = await runChild('close-child.ts', [path]);
+    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: 'closed', stderr: '' });
+    expect(!existsSync(`${path}-wal`) || statSync(`${path}-wal`).size === 0).toBe(true);
   });
 
   it('checkpoints the write-ahead log on close', async () => {

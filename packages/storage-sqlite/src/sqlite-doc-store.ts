@@ -95,13 +95,15 @@ export class SqliteDocStore implements DocStore {
     }
     const path = resolve(options.path);
     let db: Database.Database | undefined;
+    const syncer = new WalSyncer(path, busyTimeoutMs);
     try {
       db = openDatabase({ path, synchronous, busyTimeoutMs });
-      return new SqliteDocStore(path, db, synchronous, new WalSyncer(path, busyTimeoutMs), {
-        checkpointAfterMs,
-        onBackgroundError,
-      });
+      // The checkpoint thread starts now, not at the first append: a thread that cannot run fails
+      // the open instead of the first edit, and a log left by a crash is copied in at once.
+      await syncer.sync();
+      return new SqliteDocStore(path, db, synchronous, syncer, { checkpointAfterMs, onBackgroundError });
     } catch (error) {
+      await syncer.close();
       db?.close();
       throw new StorageError('open', [], error, `SQLite database ${path}`);
     }

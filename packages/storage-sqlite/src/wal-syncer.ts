@@ -52,6 +52,9 @@ export class WalSyncer {
     if (worker === undefined) return;
     this.#worker = undefined;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    // An idle worker is unreferenced: without this, a process with nothing else to do would end
+    // before the worker's exit, and the store's last checkpoint and close with it.
+    worker.ref();
     worker.postMessage('close');
     await exited;
   }

@@ -4,6 +4,13 @@ import type { WebSocket } from 'ws';
 
 let nextId = 0;
 
+/** Closes that say something is wrong with the relay, not with the client: logged as errors. */
+const RELAY_FAULTS: ReadonlySet<CloseCodeInfo> = new Set([
+  CloseCode.InternalError,
+  CloseCode.StorageUnavailable,
+  CloseCode.DiskFull,
+]);
+
 /** One client's WebSocket in a room: sending, and closing with a named code and one log line. */
 export class Connection {
   readonly id = `c${(++nextId).toString(36)}`;
@@ -38,7 +45,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     if (detail !== undefined) {
-      const level = code === CloseCode.GoingAway ? 'info' : code.code >= 4500 || code.code === 1011 ? 'error' : 'warn';
+      const level = code === CloseCode.GoingAway ? 'info' : RELAY_FAULTS.has(code) ? 'error' : 'warn';
       this.log[level]({ closeCode: code.code, closeReason: code.reason }, detail);
     }
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {

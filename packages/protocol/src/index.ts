@@ -6,7 +6,14 @@
  */
 export { type AwarenessEntry, decodeAwarenessUpdate, encodeAwarenessUpdate, isRemoval } from './awareness-update.js';
 export { type ClientMessage, decodeClientMessage, type MessageError } from './client-message.js';
-export { CloseCode, type CloseCodeInfo, type CloseCodeName, closeCodeName } from './close-codes.js';
+export {
+  type CloseClass,
+  CloseCode,
+  type CloseCodeInfo,
+  type CloseCodeName,
+  closeCodeName,
+  isPermanentClose,
+} from './close-codes.js';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
   MAX_ROOM_NAME_LENGTH,

@@ -97,7 +97,7 @@ describe('signaling (y-webrtc compatible)', () => {
     });
   }
 
-  it('closes a connection that floods messages with 4429', async () => {
+  it('closes a connection that floods messages with 4529', async () => {
     const flooder = await signalClient();
     const closing = closed(flooder.socket);
     for (let i = 0; i < SIGNALING_RATE.burst + 50; i++) flooder.send({ type: 'ping' });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { randomEdits, textOf } from '../test/random-edits.js';
 import { DocState } from './doc-state.js';
-import { mergeUpdates } from './update-merge.js';
+import { mergeUpdates } from '@meshpad/protocol';
 
 describe('DocState', () => {
   it('holds the whole document whenever asked, through seals and compacted snapshots', () => {

@@ -1,4 +1,4 @@
-import { mergeUpdates } from './update-merge.js';
+import { mergeUpdates } from '@meshpad/protocol';
 
 /**
  * Parts added since the last merge beyond which they are merged into one, so a busy room that is

@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { AwarenessRegistry } from './awareness-registry.js';
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
-import { mergeUpdates } from './update-merge.js';
+import { mergeUpdates } from '@meshpad/protocol';
 
 /** An accepted update waiting for the end of the turn to be stored and forwarded. */
 export interface PendingUpdate {

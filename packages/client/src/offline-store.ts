@@ -16,7 +16,7 @@ import {
   transact,
 } from './local-database.js';
 import { LocalStoreError } from './local-store-error.js';
-import { mergeUpdatesInRounds } from './merge-updates.js';
+import { mergeUpdates } from '@meshpad/protocol';
 
 /** Where the local copy stands: being read, in step with the document, or failing (with why). */
 export type LocalCopyState =
@@ -265,7 +265,7 @@ export class OfflineStore extends ObservableV2<OfflineStoreEvents> {
       const snapshot = requestResult(store.get(snapshotKey(docId)));
       return Promise.all([snapshot, requestResult(store.getAll(logRange(docId)))]).then(([base, log]) => {
         const parts = [base, ...log].filter((value): value is Uint8Array => value instanceof Uint8Array);
-        store.put(mergeUpdatesInRounds(parts), snapshotKey(docId));
+        store.put(mergeUpdates(parts), snapshotKey(docId));
         store.delete(logRange(docId));
         return done;
       });

@@ -29,8 +29,15 @@ describe('decodeClientMessage', () => {
       ok: true,
       value: { kind: 'sync-step1', stateVector: sv },
     });
-    expect(decodeClientMessage(encodeSyncStep2(update))).toEqual({ ok: true, value: { kind: 'sync-step2', update } });
-    expect(decodeClientMessage(encodeSyncUpdate(update))).toEqual({ ok: true, value: { kind: 'update', update } });
+    const decoded = Y.decodeUpdate(update);
+    expect(decodeClientMessage(encodeSyncStep2(update))).toEqual({
+      ok: true,
+      value: { kind: 'sync-step2', update, decoded },
+    });
+    expect(decodeClientMessage(encodeSyncUpdate(update))).toEqual({
+      ok: true,
+      value: { kind: 'update', update, decoded },
+    });
     expect(decodeClientMessage(encodeQueryAwareness())).toEqual({ ok: true, value: { kind: 'query-awareness' } });
     expect(decodeClientMessage(encodeSaveRequest(300))).toEqual({
       ok: true,

@@ -1,15 +1,16 @@
 import * as decoding from 'lib0/decoding';
+import type { DecodedUpdate } from './admit-update.js';
 import { type AwarenessEntry, decodeAwarenessUpdate } from './awareness-update.js';
 import type { CloseCodeName } from './close-codes.js';
+import { DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './limits.js';
 import { MessageType, SyncMessageType } from './message-type.js';
 import { err, ok, type Result } from './result.js';
-import { checkStateVector, checkUpdate } from './yjs-payload.js';
+import { checkStateVector, decodeYjsUpdate } from './yjs-payload.js';
 
 /** A decoded message from a y-websocket client. */
 export type ClientMessage =
   | { readonly kind: 'sync-step1'; readonly stateVector: Uint8Array }
-  | { readonly kind: 'sync-step2'; readonly update: Uint8Array }
-  | { readonly kind: 'update'; readonly update: Uint8Array }
+  | { readonly kind: 'sync-step2' | 'update'; readonly update: Uint8Array; readonly decoded: DecodedUpdate }
   | { readonly kind: 'awareness'; readonly update: Uint8Array; readonly entries: readonly AwarenessEntry[] }
   | { readonly kind: 'query-awareness' }
   | { readonly kind: 'save-request'; readonly seq: number }
@@ -33,7 +34,10 @@ function readPayload(decoder: decoding.Decoder): Uint8Array {
  * Decodes one binary frame from a client, checking every Yjs payload it carries, so that whatever
  * passes can be stored, merged and forwarded safely. Never throws.
  */
-export function decodeClientMessage(frame: Uint8Array): Result<ClientMessage, MessageError> {
+export function decodeClientMessage(
+  frame: Uint8Array,
+  limits: UpdateLimits = DEFAULT_UPDATE_LIMITS,
+): Result<ClientMessage, MessageError> {
   const decoder = decoding.createDecoder(frame);
   let type: number;
   try {
@@ -51,9 +55,10 @@ export function decodeClientMessage(frame: Uint8Array): Result<ClientMessage, Me
           return checked.ok ? ok({ kind: 'sync-step1', stateVector: payload }) : fail('InvalidUpdate', checked.error);
         }
         if (syncType === SyncMessageType.Step2 || syncType === SyncMessageType.Update) {
-          const checked = checkUpdate(payload);
-          if (!checked.ok) return fail('InvalidUpdate', checked.error);
-          return ok({ kind: syncType === SyncMessageType.Step2 ? 'sync-step2' : 'update', update: payload });
+          const decoded = decodeYjsUpdate(payload, limits);
+          if (!decoded.ok) return fail('InvalidUpdate', decoded.error);
+          const kind = syncType === SyncMessageType.Step2 ? 'sync-step2' : 'update';
+          return ok({ kind, update: payload, decoded: decoded.value });
         }
         return fail('UnknownMessageType', `unknown sync message type ${syncType}`);
       }

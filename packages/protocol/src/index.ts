@@ -4,6 +4,8 @@
  * query-awareness), result-returning decoders for untrusted frames, the close codes the relay sends,
  * and the limits it enforces. `PROTOCOL.md` describes the bytes; `ERRORS.md` every close code.
  */
+
+export { type Admission, admitUpdate, commitAdmission, type DecodedUpdate } from './admit-update.js';
 export { type AwarenessEntry, decodeAwarenessUpdate, encodeAwarenessUpdate, isRemoval } from './awareness-update.js';
 export { type ClientMessage, decodeClientMessage, type MessageError } from './client-message.js';
 export {
@@ -14,8 +16,11 @@ export {
   closeCodeName,
   isPermanentClose,
 } from './close-codes.js';
+export { countUpdateStructs, type StructCount } from './count-structs.js';
+export { DocIndex } from './doc-index.js';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_UPDATE_LIMITS,
   MAX_ROOM_NAME_LENGTH,
   MAX_SIGNALING_MESSAGE_BYTES,
   MAX_SIGNALING_TOPIC_LENGTH,
@@ -24,7 +29,9 @@ export {
   SIGNALING_PING_INTERVAL_MS,
   SIGNALING_RATE,
   SYNC_PATH,
+  type UpdateLimits,
 } from './limits.js';
+export { mergeUpdates } from './merge-updates.js';
 export { MessageType, SyncMessageType } from './message-type.js';
 export { err, ok, type Result } from './result.js';
 export { parseRoomName } from './room-name.js';
@@ -39,4 +46,5 @@ export {
   encodeSyncUpdate,
 } from './server-message.js';
 export { decodeSignalingMessage, type SignalingMessage } from './signaling-message.js';
-export { checkStateVector, checkUpdate } from './yjs-payload.js';
+export { type DeletedRange, encodeUpdateParts, type StructRun } from './update-parts.js';
+export { checkStateVector, decodeYjsUpdate } from './yjs-payload.js';

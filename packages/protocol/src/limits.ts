@@ -24,3 +24,17 @@ export const SIGNALING_RATE = { perSecond: 50, burst: 200 } as const;
 
 /** Interval of WebSocket pings on signaling connections; a peer that misses one is dropped. */
 export const SIGNALING_PING_INTERVAL_MS = 30_000;
+
+/** Bounds on one Yjs update, checked by walking its bytes before it is decoded. */
+export interface UpdateLimits {
+  /** Client runs in one update: a struct bomb names one client per struct to defeat merging. */
+  readonly maxClientsPerUpdate: number;
+  readonly maxStructsPerUpdate: number;
+}
+
+/**
+ * Far above what honest clients send while editing (a typed run is one struct, a paste one, an afternoon
+ * offline a few thousand), high enough for a years-old document's whole state sent at once (every page
+ * load is a new client id), and low enough that decoding one update takes well under 100 ms.
+ */
+export const DEFAULT_UPDATE_LIMITS: UpdateLimits = { maxClientsPerUpdate: 10_000, maxStructsPerUpdate: 100_000 };

@@ -1,14 +1,30 @@
 import * as Y from 'yjs';
+import type { DecodedUpdate } from './admit-update.js';
+import { countUpdateStructs } from './count-structs.js';
+import { DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './limits.js';
 import { err, ok, type Result } from './result.js';
 
 /**
- * Checks that bytes are a complete Yjs (v1) update by decoding every struct and the delete set.
- * An update that passes can be merged, diffed and applied without throwing.
+ * Decodes a Yjs (v1) update completely, every struct and the delete set, after counting its client
+ * runs and structs against `limits` without decoding them. An update that decodes can be merged,
+ * diffed and applied without throwing, though it may not integrate (see `admitUpdate`).
  */
-export function checkUpdate(update: Uint8Array): Result<Uint8Array, string> {
+export function decodeYjsUpdate(
+  update: Uint8Array,
+  limits: UpdateLimits = DEFAULT_UPDATE_LIMITS,
+): Result<DecodedUpdate, string> {
+  const count = countUpdateStructs(update, {
+    clients: limits.maxClientsPerUpdate,
+    structs: limits.maxStructsPerUpdate,
+  });
+  if (count.kind === 'over') {
+    return err(
+      `Yjs update (${update.length} bytes) has more than ${count.limit} ${count.what === 'clients' ? 'client runs' : 'structs'}`,
+    );
+  }
+  if (count.kind === 'malformed') return err(`Yjs update (${update.length} bytes) does not decode: ${count.message}`);
   try {
-    Y.decodeUpdate(update);
-    return ok(update);
+    return ok(Y.decodeUpdate(update));
   } catch (cause) {
     return err(`Yjs update (${update.length} bytes) does not decode: ${(cause as Error).message}`);
   }

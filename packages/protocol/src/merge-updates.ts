@@ -7,11 +7,9 @@ import * as Y from 'yjs';
  */
 const FAN_IN = 32;
 
-const EMPTY_UPDATE = Y.mergeUpdates([]);
-
-/** Merges any number of updates into one, in rounds of at most `FAN_IN`. */
+/** Merges any number of Yjs updates into one, in rounds of at most `FAN_IN`. */
 export function mergeUpdates(updates: readonly Uint8Array[]): Uint8Array {
-  if (updates.length === 0) return EMPTY_UPDATE;
+  if (updates.length === 0) return Y.mergeUpdates([]);
   let round = updates;
   while (round.length > 1) {
     const next: Uint8Array[] = [];

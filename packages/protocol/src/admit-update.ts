@@ -1,0 +1,187 @@
+import * as Y from 'yjs';
+import type { DocIndex } from './doc-index.js';
+import { type DeletedRange, encodeUpdateParts, type StructRun } from './update-parts.js';
+
+/** A Yjs update decoded by `Y.decodeUpdate`. */
+export interface DecodedUpdate {
+  readonly structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>;
+  readonly ds: { readonly clients: ReadonlyMap<number, ReadonlyArray<{ clock: number; len: number }>> };
+}
+
+/** How an update fits a document. PROTOCOL.md ("Validation") gives the algorithm. */
+export type Admission =
+  | { readonly kind: 'refused'; readonly reason: string }
+  | {
+      readonly kind: 'admitted';
+      /** What integrates now and is new to the document (overlap trimmed), or undefined when nothing is. */
+      readonly ready: Uint8Array | undefined;
+      /** What waits for structs the document lacks, or undefined when nothing does. */
+      readonly held: Uint8Array | undefined;
+      /** Structs in `ready` that carry content (not garbage-collected ranges): zero for an update that only deletes. */
+      readonly readyContentStructs: number;
+      /** The clocks and deleted ranges `ready` adds; pass to {@link commitAdmission}. */
+      readonly clocks: ReadonlyArray<readonly [client: number, clock: number]>;
+      readonly deletes: readonly DeletedRange[];
+    };
+
+interface Run {
+  readonly client: number;
+  readonly structs: Array<Y.Item | Y.GC | Y.Skip>;
+  /** Index of the first struct the document does not wholly hold yet. */
+  first: number;
+  /** Index of the first struct not admitted (yet). */
+  next: number;
+}
+
+const refsOf = (item: Y.Item): Y.ID[] => {
+  const refs: Y.ID[] = [];
+  if (item.origin !== null) refs.push(item.origin);
+  if (item.rightOrigin !== null) refs.push(item.rightOrigin);
+  if (item.parent instanceof Y.ID) refs.push(item.parent);
+  return refs;
+};
+
+function groupRuns(structs: DecodedUpdate['structs']): Run[] | string {
+  const runs: Run[] = [];
+  const seen = new Set<number>();
+  let current: Run | undefined;
+  for (const struct of structs) {
+    const client = struct.id.client;
+    if (current === undefined || current.client !== client) {
+      // Yjs keeps only the last run of a client that appears twice: the others would vanish.
+      if (seen.has(client)) return `client ${client} appears in two runs of structs`;
+      seen.add(client);
+      current = { client, structs: [], first: 0, next: 0 };
+      runs.push(current);
+    }
+    current.structs.push(struct);
+  }
+  return runs;
+}
+
+/**
+ * A struct refers to an earlier clock of its own client only: Yjs integrates a client's structs in
+ * clock order and does not wait for its own later clocks, so a reference at or after the struct
+ * itself throws inside every replica's transaction, forever.
+ */
+function checkOwnReferences(runs: readonly Run[]): string | undefined {
+  for (const run of runs) {
+    for (const struct of run.structs) {
+      if (!(struct instanceof Y.Item)) continue;
+      for (const ref of refsOf(struct)) {
+        if (ref.client === struct.id.client && ref.clock >= struct.id.clock) {
+          return `struct ${struct.id.client}:${struct.id.clock} refers to its own client's clock ${ref.clock}, at or after itself`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Splits an update into what integrates into the document now, what must wait for structs the
+ * document lacks, or refuses it when part of it can never integrate. Pure: `index` is not changed.
+ */
+export function admitUpdate(index: DocIndex, update: Uint8Array, decoded: DecodedUpdate): Admission {
+  const grouped = groupRuns(decoded.structs);
+  if (typeof grouped === 'string') return { kind: 'refused', reason: grouped };
+  const runs = grouped;
+  const ownFault = checkOwnReferences(runs);
+  if (ownFault !== undefined) return { kind: 'refused', reason: ownFault };
+
+  const clocks = new Map<number, number>();
+  const clockOf = (client: number) => clocks.get(client) ?? index.clock(client);
+  const waiting = new Map<number, Run[]>();
+  const queue = [...runs];
+  let changed = false;
+
+  // Admits each run's structs in clock order while what they refer to is present; a run that waits
+  // for another client's clock resumes when that client's run advances past it.
+  for (let run = queue.pop(); run !== undefined; run = queue.pop()) {
+    const start = clockOf(run.client);
+    let blockedOn: number | undefined;
+    while (run.next < run.structs.length) {
+      const struct = run.structs[run.next]!;
+      const end = struct.id.clock + struct.length;
+      const have = clockOf(run.client);
+      if (end <= have) {
+        run.first = ++run.next;
+        changed = true;
+        continue;
+      }
+      if (struct.id.clock > have || struct instanceof Y.Skip) break;
+      if (struct instanceof Y.Item) {
+        const missing = refsOf(struct).find((ref) => ref.client !== run.client && ref.clock >= clockOf(ref.client));
+        if (missing !== undefined) {
+          blockedOn = missing.client;
+          break;
+        }
+      }
+      clocks.set(run.client, end);
+      run.next++;
+    }
+    if (blockedOn !== undefined) {
+      const list = waiting.get(blockedOn) ?? [];
+      list.push(run);
+      waiting.set(blockedOn, list);
+    }
+    if (clockOf(run.client) > start) {
+      const woken = waiting.get(run.client);
+      if (woken !== undefined) {
+        waiting.delete(run.client);
+        queue.push(...woken);
+      }
+    }
+  }
+
+  const readyRuns: StructRun[] = [];
+  const heldRuns: StructRun[] = [];
+  let readyContentStructs = 0;
+  for (const run of runs) {
+    if (run.next > run.first) {
+      const first = run.structs[run.first]!;
+      const offset = Math.max(0, index.clock(run.client) - first.id.clock);
+      if (offset > 0) changed = true;
+      const structs = run.structs.slice(run.first, run.next);
+      for (const struct of structs) if (struct instanceof Y.Item && !struct.deleted) readyContentStructs++;
+      readyRuns.push({ client: run.client, structs, offset });
+    }
+    if (run.next < run.structs.length)
+      heldRuns.push({ client: run.client, structs: run.structs.slice(run.next), offset: 0 });
+  }
+
+  const readyDeletes: DeletedRange[] = [];
+  const heldDeletes: DeletedRange[] = [];
+  for (const [client, items] of decoded.ds.clients) {
+    const known = clockOf(client);
+    for (const { clock, len } of items) {
+      if (len <= 0) {
+        changed = true;
+        continue;
+      }
+      const parts = index.notDeleted(client, clock, clock + len);
+      if (parts.length !== 1 || parts[0]![0] !== clock || parts[0]![1] !== clock + len) changed = true;
+      for (const [start, end] of parts) {
+        if (start < known) readyDeletes.push([client, start, Math.min(end, known)]);
+        if (end > known) heldDeletes.push([client, Math.max(start, known), end]);
+      }
+    }
+  }
+
+  const nothingHeld = heldRuns.length === 0 && heldDeletes.length === 0;
+  const nothingReady = readyRuns.length === 0 && readyDeletes.length === 0;
+  return {
+    kind: 'admitted',
+    ready: nothingReady ? undefined : !changed && nothingHeld ? update : encodeUpdateParts(readyRuns, readyDeletes),
+    held: nothingHeld ? undefined : encodeUpdateParts(heldRuns, heldDeletes),
+    readyContentStructs,
+    clocks: [...clocks],
+    deletes: readyDeletes,
+  };
+}
+
+/** Advances `index` by what an admission made ready, once it is accepted. */
+export function commitAdmission(index: DocIndex, admission: Extract<Admission, { kind: 'admitted' }>): void {
+  for (const [client, clock] of admission.clocks) index.advanceClock(client, clock);
+  for (const [client, start, end] of admission.deletes) index.addDeleted(client, start, end);
+}

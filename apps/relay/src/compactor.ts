@@ -1,5 +1,6 @@
 import { compactUpdatesInSlices, type DocStore } from '@meshpad/storage';
 import type { FastifyBaseLogger } from 'fastify';
+import { logQuarantined, screenStoredUpdates } from './stored-updates.js';
 
 /** A document loaded in memory, which takes the compacted snapshot in place of what it held. */
 export interface CompactionTarget {
@@ -79,8 +80,11 @@ export class Compactor {
       const target = this.loaded(docName);
       const seal = target?.seal();
       const stored = await this.store.load(docName);
-      if (stored.updates.length <= 1) return;
-      const snapshot = await compactUpdatesInSlices(stored.updates);
+      // Rows that cannot integrate would make the compaction throw on every attempt; they are left out.
+      const screened = screenStoredUpdates(stored.updates);
+      logQuarantined(this.log, docName, screened.quarantined);
+      if (stored.updates.length <= 1 && screened.quarantined.length === 0) return;
+      const snapshot = await compactUpdatesInSlices(screened.kept);
       await this.store.compact(docName, snapshot, stored.clock);
       if (seal !== undefined) target?.replaceCovered(seal, snapshot);
       this.log.debug(

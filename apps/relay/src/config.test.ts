@@ -9,9 +9,15 @@ describe('parseConfig', () => {
       port: 4321,
       dataDir: '/srv/data',
       logLevel: 'info',
-      maxMessageBytes: 16 * 1024 * 1024,
+      maxMessageBytes: 4 * 1024 * 1024,
       sqliteSynchronous: 'NORMAL',
       checkpointAfterMs: 1000,
+      maxDocumentBytes: 32 * 1024 * 1024,
+      maxStructsPerUpdate: 100_000,
+      maxClientsPerUpdate: 10_000,
+      maxHeldBytes: 1024 * 1024,
+      heldUpdateTimeoutMs: 15_000,
+      minFreeDiskBytes: 256 * 1024 * 1024,
     });
   });
 

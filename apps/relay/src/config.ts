@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '@meshpad/protocol';
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_UPDATE_LIMITS } from '@meshpad/protocol';
+import { DEFAULT_HELD_LIMITS } from './held-updates.js';
+import { DEFAULT_ROOM_LIMITS } from './room.js';
 
 /** Everything the relay can be configured with, read once at start-up. */
 export interface RelayConfig {
@@ -18,6 +20,14 @@ export interface RelayConfig {
   readonly compactAfterUpdates: number;
   /** Quiet time a room waits before a scheduled compaction runs. */
   readonly compactionDelayMs: number;
+  readonly maxDocumentBytes: number;
+  readonly maxStructsPerUpdate: number;
+  readonly maxClientsPerUpdate: number;
+  /** Bytes of updates one connection may have waiting for edits the relay lacks (a room: eight times this). */
+  readonly maxHeldBytes: number;
+  readonly heldUpdateTimeoutMs: number;
+  /** Free space under which the relay stops storing updates (0: no guard). */
+  readonly minFreeDiskBytes: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -84,7 +94,43 @@ const OPTIONS = {
     description: 'Quiet time before a scheduled compaction runs',
     defaultValue: '2000',
   },
-} as const satisfies Record<keyof RelayConfig, OptionSpec>;
+  maxDocumentBytes: {
+    flag: 'max-document-bytes',
+    env: 'MESHPAD_MAX_DOCUMENT_BYTES',
+    description: 'Largest encoded size of a document; past it only updates that delete are stored (4513)',
+    defaultValue: String(DEFAULT_ROOM_LIMITS.maxDocumentBytes),
+  },
+  maxStructsPerUpdate: {
+    flag: 'max-structs-per-update',
+    env: 'MESHPAD_MAX_STRUCTS_PER_UPDATE',
+    description: 'Most Yjs structs in one update, counted before decoding it (4402)',
+    defaultValue: String(DEFAULT_UPDATE_LIMITS.maxStructsPerUpdate),
+  },
+  maxClientsPerUpdate: {
+    flag: 'max-clients-per-update',
+    env: 'MESHPAD_MAX_CLIENTS_PER_UPDATE',
+    description: 'Most client runs in one update, counted before decoding it (4402)',
+    defaultValue: String(DEFAULT_UPDATE_LIMITS.maxClientsPerUpdate),
+  },
+  maxHeldBytes: {
+    flag: 'max-held-bytes',
+    env: 'MESHPAD_MAX_HELD_BYTES',
+    description: 'Bytes of updates one connection may have waiting for edits the relay lacks; a room 8x (4509)',
+    defaultValue: String(DEFAULT_HELD_LIMITS.bytesPerConnection),
+  },
+  heldUpdateTimeoutMs: {
+    flag: 'held-update-timeout-ms',
+    env: 'MESHPAD_HELD_UPDATE_TIMEOUT_MS',
+    description: 'Longest an update waits for the edits it depends on before its sender must resync (4509)',
+    defaultValue: String(DEFAULT_HELD_LIMITS.maxWaitMs),
+  },
+  minFreeDiskMb: {
+    flag: 'min-free-disk-mb',
+    env: 'MESHPAD_MIN_FREE_DISK_MB',
+    description: 'Free space in the data directory under which no update is stored (4507); 0 turns it off',
+    defaultValue: '256',
+  },
+} as const satisfies Record<Exclude<keyof RelayConfig, 'minFreeDiskBytes'> | 'minFreeDiskMb', OptionSpec>;
 
 /** Thrown for an invalid option; the message names the option, the value and what is allowed. */
 export class ConfigError extends Error {
@@ -150,5 +196,11 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     checkpointAfterMs: integer('checkpointAfterMs', raw('checkpointAfterMs'), 1, 60_000),
     compactAfterUpdates: integer('compactAfterUpdates', raw('compactAfterUpdates'), 1, 10_000_000),
     compactionDelayMs: integer('compactionDelayMs', raw('compactionDelayMs'), 0, 3_600_000),
+    maxDocumentBytes: integer('maxDocumentBytes', raw('maxDocumentBytes'), 1024, 2 ** 40),
+    maxStructsPerUpdate: integer('maxStructsPerUpdate', raw('maxStructsPerUpdate'), 1, 100_000_000),
+    maxClientsPerUpdate: integer('maxClientsPerUpdate', raw('maxClientsPerUpdate'), 1, 100_000_000),
+    maxHeldBytes: integer('maxHeldBytes', raw('maxHeldBytes'), 0, 2 ** 32),
+    heldUpdateTimeoutMs: integer('heldUpdateTimeoutMs', raw('heldUpdateTimeoutMs'), 1, 3_600_000),
+    minFreeDiskBytes: integer('minFreeDiskMb', raw('minFreeDiskMb'), 0, 2 ** 30) * 1024 * 1024,
   };
 }

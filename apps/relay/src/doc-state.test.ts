@@ -1,10 +1,10 @@
+import { mergeUpdates } from '@meshpad/protocol';
 import { compactUpdates } from '@meshpad/storage';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { randomEdits, textOf } from '../test/random-edits.js';
 import { DocState } from './doc-state.js';
-import { mergeUpdates } from '@meshpad/protocol';
 
 describe('DocState', () => {
   it('holds the whole document whenever asked, through seals and compacted snapshots', () => {

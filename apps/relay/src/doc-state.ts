@@ -19,31 +19,50 @@ export class DocState {
   #recent: Uint8Array[] = [];
   #whole: Uint8Array | undefined;
   #seal = 0;
+  #coveredBytes: number;
+  #recentBytes = 0;
 
   constructor(updates: readonly Uint8Array[] = []) {
     this.#covered = [...updates];
+    this.#coveredBytes = updates.reduce((sum, update) => sum + update.length, 0);
+  }
+
+  /** Encoded size of what is held, the measure of a document's size limit (a compaction shrinks it). */
+  get bytes(): number {
+    return this.#coveredBytes + this.#recentBytes;
   }
 
   add(update: Uint8Array): void {
     this.#whole = undefined;
+    this.#recentBytes += update.length;
     this.#recent.push(update);
-    if (this.#recent.length > MAX_RECENT_PARTS) this.#recent = [mergeUpdates(this.#recent)];
+    if (this.#recent.length > MAX_RECENT_PARTS) this.#mergeRecent();
   }
 
   /** The whole document as one update. */
   state(): Uint8Array {
     if (this.#whole === undefined) {
-      if (this.#covered.length > 1) this.#covered = [mergeUpdates(this.#covered)];
-      if (this.#recent.length > 1) this.#recent = [mergeUpdates(this.#recent)];
+      if (this.#covered.length > 1) {
+        this.#covered = [mergeUpdates(this.#covered)];
+        this.#coveredBytes = this.#covered[0]!.length;
+      }
+      if (this.#recent.length > 1) this.#mergeRecent();
       this.#whole = mergeUpdates([...this.#covered, ...this.#recent]);
     }
     return this.#whole;
+  }
+
+  #mergeRecent(): void {
+    this.#recent = [mergeUpdates(this.#recent)];
+    this.#recentBytes = this.#recent[0]!.length;
   }
 
   /** Marks everything added so far as covered; returns the token `replaceCovered` needs. */
   seal(): number {
     this.#covered.push(...this.#recent);
     this.#recent = [];
+    this.#coveredBytes += this.#recentBytes;
+    this.#recentBytes = 0;
     this.#seal = ++lastSeal;
     return this.#seal;
   }
@@ -55,6 +74,7 @@ export class DocState {
   replaceCovered(seal: number, snapshot: Uint8Array): boolean {
     if (seal !== this.#seal) return false;
     this.#covered = [snapshot];
+    this.#coveredBytes = snapshot.length;
     this.#whole = undefined;
     return true;
   }

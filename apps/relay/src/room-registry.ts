@@ -1,22 +1,34 @@
 import type { DocStore } from '@meshpad/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Compactor } from './compactor.js';
-import { Room } from './room.js';
+import { Room, type RoomLimits } from './room.js';
+import { logQuarantined, screenStoredUpdates } from './stored-updates.js';
 import type { UpdateFlusher } from './update-flusher.js';
 
 /** Uncompacted updates, in multiples of the compaction threshold, from which a room compacts soon. */
 const BURST_FACTOR = 10;
 const BURST_COMPACTION_DELAY_MS = 250;
+/** After a room failed to load, joiners are refused without touching storage for this long, doubling up to the max. */
+const LOAD_RETRY_MS = 500;
+const MAX_LOAD_RETRY_MS = 30_000;
+/** Rooms whose last load failure is remembered (the oldest is forgotten first). */
+const MAX_REMEMBERED_FAILURES = 1024;
+/** Thrown to a joiner while a room that failed to load waits before its next attempt. */
+export class RoomLoadBackoff extends Error {
+  override name = 'RoomLoadBackoff';
+}
 
 /** The rooms currently in memory: loaded on first connection, unloaded when the last one leaves. */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
+  private readonly loadFailures = new Map<string, { until: number; delay: number }>();
 
   constructor(
     private readonly store: DocStore,
     private readonly flusher: () => UpdateFlusher,
     private readonly compactor: Compactor,
     private readonly compactAfterUpdates: number,
+    private readonly limits: RoomLimits,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -34,11 +46,11 @@ export class RoomRegistry {
     return this.rooms.get(name);
   }
 
-  /** Returns the room, loading it if needed; the caller must `release` it. */
+  /** Returns the room, loading it if needed (or afresh if it failed); the caller must `release` it. */
   acquire(name: string): Room {
     let room = this.rooms.get(name);
-    if (room === undefined) {
-      room = new Room(name);
+    if (room === undefined || room.failed) {
+      room = new Room(name, this.limits);
       this.rooms.set(name, room);
       room.ready = this.load(room);
     }
@@ -51,6 +63,7 @@ export class RoomRegistry {
     room.refs--;
     if (room.refs > 0 || this.rooms.get(room.name) !== room) return;
     this.rooms.delete(room.name);
+    room.held.clear();
     if (room.logEntries > 1) this.compactor.schedule(room.name);
   }
 
@@ -66,15 +79,33 @@ export class RoomRegistry {
   }
 
   private async load(room: Room): Promise<void> {
-    // A previous instance of this room may still have updates on their way to storage.
-    await this.flusher().drain();
+    const failure = this.loadFailures.get(room.name);
     try {
+      if (failure !== undefined && performance.now() < failure.until) {
+        throw new RoomLoadBackoff(
+          `loading failed moments ago; next attempt in ${Math.ceil(failure.until - performance.now())} ms`,
+        );
+      }
+      // A previous instance of this room may still have updates on their way to storage.
+      await this.flusher().drain();
       const stored = await this.store.load(room.name);
-      room.load(stored.updates);
+      const screened = screenStoredUpdates(stored.updates);
+      logQuarantined(this.log, room.name, screened.quarantined);
+      room.load(screened.kept, screened.index);
+      this.loadFailures.delete(room.name);
       this.log.debug({ room: room.name, updates: stored.updates.length, bytes: stored.bytes }, 'room loaded');
     } catch (cause) {
+      if (!(cause instanceof RoomLoadBackoff)) this.rememberFailure(room.name, failure);
       if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
       throw cause;
     }
+  }
+
+  private rememberFailure(name: string, previous: { delay: number } | undefined): void {
+    const delay = Math.min(MAX_LOAD_RETRY_MS, previous === undefined ? LOAD_RETRY_MS : previous.delay * 2);
+    this.loadFailures.delete(name);
+    this.loadFailures.set(name, { until: performance.now() + delay, delay });
+    if (this.loadFailures.size > MAX_REMEMBERED_FAILURES)
+      this.loadFailures.delete(this.loadFailures.keys().next().value!);
   }
 }

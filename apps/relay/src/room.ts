@@ -1,15 +1,22 @@
 import {
+  admitUpdate,
+  CloseCode,
+  type CloseCodeInfo,
+  commitAdmission,
+  type DecodedUpdate,
+  DocIndex,
   encodeAwarenessMessage,
   encodeAwarenessUpdate,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,
+  mergeUpdates,
 } from '@meshpad/protocol';
 import * as Y from 'yjs';
 import { AwarenessRegistry } from './awareness-registry.js';
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
-import { mergeUpdates } from '@meshpad/protocol';
+import { DEFAULT_HELD_LIMITS, type HeldLimits, HeldUpdates } from './held-updates.js';
 
 /** An accepted update waiting for the end of the turn to be stored and forwarded. */
 export interface PendingUpdate {
@@ -17,11 +24,33 @@ export interface PendingUpdate {
   readonly update: Uint8Array;
 }
 
+/** A connection to close because of what it sent, with the log line saying why. */
+export interface Refusal {
+  readonly conn: Connection;
+  readonly code: CloseCodeInfo;
+  readonly detail: string;
+}
+
+/** What receiving an update led to: parts to store now (its own and held ones it released), and refusals. */
+export interface Intake {
+  readonly ready: PendingUpdate[];
+  readonly refusals: Refusal[];
+}
+
+export interface RoomLimits {
+  /** Largest encoded size of a document; updates that only delete are accepted beyond it. */
+  readonly maxDocumentBytes: number;
+  readonly held: HeldLimits;
+}
+
+export const DEFAULT_ROOM_LIMITS: RoomLimits = { maxDocumentBytes: 32 * 1024 * 1024, held: DEFAULT_HELD_LIMITS };
+
 const EMPTY_STATE_VECTOR_LENGTH = 1;
 
 /**
  * One document's live state on the relay: its connections, awareness, and the document as encoded
- * Yjs updates (merged lazily, swapped for compacted snapshots), never as a Y.Doc.
+ * Yjs updates (merged lazily, swapped for compacted snapshots), never as a Y.Doc, with the index that
+ * judges incoming updates and the updates waiting for what they depend on.
  */
 export class Room {
   readonly connections = new Set<Connection>();
@@ -33,18 +62,39 @@ export class Room {
   /** Updates held in memory that no compaction has covered yet. */
   uncompacted = 0;
   ready: Promise<void> = Promise.resolve();
-  private pending: PendingUpdate[] = [];
+  /** Set when the room failed (storage, or a fault): nothing more is stored or sent through it. */
+  failed = false;
+  readonly held: HeldUpdates<Connection>;
   private doc = new DocState();
+  private index = new DocIndex();
+  /** Bytes admitted but not yet stored. */
+  private pendingBytes = 0;
   private stateVectorCache: Uint8Array | undefined;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly limits: RoomLimits = DEFAULT_ROOM_LIMITS,
+  ) {
+    this.held = new HeldUpdates<Connection>(limits.held, (conn) =>
+      conn.close(
+        CloseCode.TooManyHeldUpdates,
+        `closing connection: an update waited over ${limits.held.maxWaitMs} ms for edits the relay has not received`,
+      ),
+    );
+  }
 
-  /** Sets the state read from storage. */
-  load(updates: readonly Uint8Array[]): void {
+  /** Sets the state read from storage (already screened) and the index of it. */
+  load(updates: readonly Uint8Array[], index: DocIndex): void {
     this.doc = new DocState(updates);
+    this.index = index;
     this.logEntries = updates.length;
     this.uncompacted = updates.length;
     this.stateVectorCache = undefined;
+  }
+
+  /** Encoded size of the document, including what is admitted and not yet stored. */
+  get bytes(): number {
+    return this.doc.bytes + this.pendingBytes;
   }
 
   /** The whole document as one update. */
@@ -68,6 +118,7 @@ export class Room {
 
   /** Removes a connection and tells the others that its awareness states are gone. */
   leave(conn: Connection): void {
+    this.held.drop(conn);
     if (!this.connections.delete(conn)) return;
     const removals = this.awareness.removeOwner(conn);
     if (removals.length > 0) this.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(removals)));
@@ -80,14 +131,109 @@ export class Room {
     return encodeSyncStep2(diff);
   }
 
-  enqueue(update: PendingUpdate): void {
-    this.pending.push(update);
+  /**
+   * Judges an update from `from` against the document (PROTOCOL.md, "Validation"): the part that
+   * integrates now and is new is admitted (to be stored, then forwarded), the part that depends on
+   * structs not here yet is held, and an update that can never integrate is refused whole. Admitting
+   * something may release held updates of other connections.
+   */
+  receive(from: Connection, update: Uint8Array, decoded: DecodedUpdate): Intake {
+    const admission = admitUpdate(this.index, update, decoded);
+    if (admission.kind === 'refused') {
+      return {
+        ready: [],
+        refusals: [
+          {
+            conn: from,
+            code: CloseCode.InvalidUpdate,
+            detail: `closing connection: update refused: ${admission.reason}`,
+          },
+        ],
+      };
+    }
+    const ready = admission.ready;
+    if (
+      ready !== undefined &&
+      admission.readyContentStructs > 0 &&
+      this.bytes + ready.length > this.limits.maxDocumentBytes
+    ) {
+      return { ready: [], refusals: [this.tooLarge(from, ready.length)] };
+    }
+    if (admission.held !== undefined) {
+      const over = this.held.hold(from, admission.held);
+      if (over !== undefined) {
+        this.held.drop(from);
+        return {
+          ready: [],
+          refusals: [
+            {
+              conn: from,
+              code: CloseCode.TooManyHeldUpdates,
+              detail: `closing connection: updates waiting for missing edits: ${over}`,
+            },
+          ],
+        };
+      }
+    }
+    if (ready === undefined) return { ready: [], refusals: [] };
+    commitAdmission(this.index, admission);
+    this.pendingBytes += ready.length;
+    const intake: Intake = { ready: [{ from, update: ready }], refusals: [] };
+    this.releaseHeld(intake);
+    return intake;
   }
 
-  takePending(): PendingUpdate[] {
-    const pending = this.pending;
-    this.pending = [];
-    return pending;
+  /** Admits held updates again for as long as that admits something (each may unblock others). */
+  private releaseHeld(intake: Intake): void {
+    for (let progress = this.held.size > 0; progress; ) {
+      progress = false;
+      for (const { owner, update, since } of this.held.takeAll()) {
+        if (!owner.isOpen) continue;
+        // A held part passed every check that can refuse it: only what it depends on was missing.
+        const admission = admitUpdate(this.index, update, Y.decodeUpdate(update));
+        const refusal =
+          admission.kind === 'refused'
+            ? {
+                conn: owner,
+                code: CloseCode.InvalidUpdate,
+                detail: `closing connection: held update refused: ${admission.reason}`,
+              }
+            : admission.ready !== undefined &&
+                admission.readyContentStructs > 0 &&
+                this.bytes + admission.ready.length > this.limits.maxDocumentBytes
+              ? this.tooLarge(owner, admission.ready.length)
+              : undefined;
+        if (refusal !== undefined || admission.kind === 'refused') {
+          this.held.drop(owner);
+          if (refusal !== undefined) intake.refusals.push(refusal);
+          continue;
+        }
+        const over = admission.held === undefined ? undefined : this.held.hold(owner, admission.held, since);
+        if (over !== undefined) {
+          this.held.drop(owner);
+          intake.refusals.push({
+            conn: owner,
+            code: CloseCode.TooManyHeldUpdates,
+            detail: `closing connection: ${over}`,
+          });
+          continue;
+        }
+        const ready = admission.ready;
+        if (ready === undefined) continue;
+        commitAdmission(this.index, admission);
+        this.pendingBytes += ready.length;
+        intake.ready.push({ from: owner, update: ready });
+        progress = true;
+      }
+    }
+  }
+
+  private tooLarge(conn: Connection, adding: number): Refusal {
+    return {
+      conn,
+      code: CloseCode.DocumentTooLarge,
+      detail: `closing connection: storing ${adding} more bytes would take the document (${this.bytes} bytes) past its limit of ${this.limits.maxDocumentBytes}`,
+    };
   }
 
   /**
@@ -96,6 +242,7 @@ export class Room {
    */
   deliver(batch: readonly PendingUpdate[]): void {
     if (batch.length === 0) return;
+    for (const { update } of batch) this.pendingBytes -= update.length;
     const merged = mergeUpdates(batch.map((p) => p.update));
     this.doc.add(merged);
     this.stateVectorCache = undefined;
@@ -113,6 +260,16 @@ export class Room {
       const others = batch.filter((p) => p.from !== conn).map((p) => p.update);
       if (others.length > 0) conn.send(encodeSyncUpdate(mergeUpdates(others)));
     }
+  }
+
+  /**
+   * Marks the room failed and closes every connection with `code` (the caller logs the cause once):
+   * clients reconnect, the registry loads the room afresh from storage, and they resync.
+   */
+  fail(code: CloseCodeInfo): void {
+    this.failed = true;
+    this.held.clear();
+    for (const conn of this.connections) conn.close(code);
   }
 
   /** Marks the state held now as what a compaction reading storage now will cover. */

@@ -2,6 +2,8 @@ import websocket from '@fastify/websocket';
 import type { DocStore } from '@meshpad/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { RelayConfig } from './config.js';
+import { DiskGuard } from './disk-guard.js';
+import { DEFAULT_HELD_LIMITS } from './held-updates.js';
 import healthPlugin from './plugins/health.js';
 import signalingPlugin from './plugins/signaling.js';
 import syncPlugin from './plugins/sync.js';
@@ -36,6 +38,8 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
       done();
     },
   });
+  const diskGuard = await DiskGuard.start(config.dataDir, config.minFreeDiskBytes, app.log);
+  app.addHook('onClose', async () => diskGuard.stop());
   await app.register(syncPlugin, {
     store,
     maxMessageBytes: config.maxMessageBytes,
@@ -43,6 +47,17 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     compactionDelayMs: config.compactionDelayMs,
     // Well inside the 10 s that Docker and systemd wait after SIGTERM before they kill.
     shutdownCompactionBudgetMs: 3000,
+    updateLimits: { maxStructsPerUpdate: config.maxStructsPerUpdate, maxClientsPerUpdate: config.maxClientsPerUpdate },
+    roomLimits: {
+      maxDocumentBytes: config.maxDocumentBytes,
+      held: {
+        ...DEFAULT_HELD_LIMITS,
+        bytesPerConnection: config.maxHeldBytes,
+        bytesPerRoom: config.maxHeldBytes * 8,
+        maxWaitMs: config.heldUpdateTimeoutMs,
+      },
+    },
+    canStore: () => diskGuard.canStore(),
   });
   await app.register(signalingPlugin);
   await app.register(healthPlugin, { store });

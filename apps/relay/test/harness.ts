@@ -135,9 +135,13 @@ export function roomText(relay: TestRelay, room: string): string | undefined {
 }
 
 /** Polls `condition` until it holds, failing with `message` after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, message: string, timeoutMs = 5_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  message: string,
+  timeoutMs = 5_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${message}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

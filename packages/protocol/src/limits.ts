@@ -1,5 +1,8 @@
-/** Default largest WebSocket message the relay accepts, in bytes (16 MiB). */
-export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/**
+ * Default largest WebSocket message the relay accepts, in bytes (4 MiB): a pasted book is well under it,
+ * and it bounds the work one message can ask of the relay.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** Longest room name, in UTF-16 code units after percent-decoding. */
 export const MAX_ROOM_NAME_LENGTH = 512;

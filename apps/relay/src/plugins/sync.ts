@@ -7,6 +7,7 @@ import {
   encodeSaved,
   parseRoomName,
   SYNC_PATH,
+  type UpdateLimits,
 } from '@meshpad/protocol';
 import type { DocStore } from '@meshpad/storage';
 import type { FastifyInstance } from 'fastify';
@@ -14,7 +15,7 @@ import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
 import { Compactor } from '../compactor.js';
 import { Connection } from '../connection.js';
-import type { Room } from '../room.js';
+import type { Room, RoomLimits } from '../room.js';
 import { RoomRegistry } from '../room-registry.js';
 import { UpdateFlusher } from '../update-flusher.js';
 import { releaseUpgradeRequest } from '../upgrade-request.js';
@@ -27,6 +28,10 @@ export interface SyncPluginOptions {
   readonly compactionDelayMs: number;
   /** How long a stopping relay keeps starting the compactions it had scheduled. */
   readonly shutdownCompactionBudgetMs: number;
+  readonly updateLimits: UpdateLimits;
+  readonly roomLimits: RoomLimits;
+  /** Whether the disk has room for more updates; reads go on when it has not. */
+  readonly canStore: () => boolean;
 }
 
 declare module 'fastify' {
@@ -36,12 +41,6 @@ declare module 'fastify' {
   }
 }
 
-const EMPTY_UPDATE_LENGTH = 2;
-
-/** Whether a Yjs update carries nothing (no structs, no deletions): `[0, 0]`. */
-const isEmptyUpdate = (update: Uint8Array) =>
-  update.length === EMPTY_UPDATE_LENGTH && update[0] === 0 && update[1] === 0;
-
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
@@ -50,7 +49,14 @@ function toBytes(data: RawData): Uint8Array {
 async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Promise<void> {
   const { store } = options;
   const compactor = new Compactor(store, app.log, options.compactionDelayMs, (name) => rooms.get(name));
-  const rooms: RoomRegistry = new RoomRegistry(store, () => flusher, compactor, options.compactAfterUpdates, app.log);
+  const rooms: RoomRegistry = new RoomRegistry(
+    store,
+    () => flusher,
+    compactor,
+    options.compactAfterUpdates,
+    options.roomLimits,
+    app.log,
+  );
   const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));
   const connections = new Set<Connection>();
   app.decorate('rooms', rooms);
@@ -61,9 +67,19 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         conn.send(room.syncStep2(message.stateVector));
         return;
       case 'sync-step2':
-      case 'update':
-        if (!isEmptyUpdate(message.update)) flusher.enqueue(room, { from: conn, update: message.update });
+      case 'update': {
+        if (!options.canStore()) {
+          conn.close(
+            CloseCode.DiskFull,
+            'closing connection: the data directory is nearly full, so no update is stored',
+          );
+          return;
+        }
+        const intake = room.receive(conn, message.update, message.decoded);
+        flusher.enqueue(room, intake.ready);
+        for (const { conn: refused, code, detail } of intake.refusals) refused.close(code, detail);
         return;
+      }
       case 'awareness': {
         const accepted = room.awareness.apply(message.entries, conn);
         // Sent to the sender too: y-websocket 3 clients drop a connection that received nothing for
@@ -78,11 +94,15 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         return;
       case 'save-request':
         // Confirmed once on disk, not only stored: the client then stops counting these edits as unsaved.
-        flusher
-          .settled()
+        // Its updates that wait for missing edits delay the answer; if they are dropped, it never comes.
+        room.held
+          .whenReleased(conn)
+          .then(() => flusher.settled())
           .then(() => store.sync())
           .then(
-            () => conn.send(encodeSaved(message.seq)),
+            () => {
+              if (!room.failed) conn.send(encodeSaved(message.seq));
+            },
             (cause: Error) => conn.close(CloseCode.StorageUnavailable, `edits not synced to disk: ${cause.message}`),
           );
         return;
@@ -93,7 +113,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
 
   function receive(room: Room, conn: Connection, frame: Uint8Array): void {
     if (!conn.isOpen) return;
-    const decoded = decodeClientMessage(frame);
+    const decoded = decodeClientMessage(frame, options.updateLimits);
     if (!decoded.ok) {
       conn.close(CloseCode[decoded.error.code], `closing connection: ${decoded.error.message}`);
       return;
@@ -159,19 +179,26 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       conn.log.debug('connection closed');
     });
 
-    room.ready.then(
-      () => {
-        const pending = queued ?? [];
-        queued = undefined;
-        if (!conn.isOpen) return;
-        room.join(conn);
-        conn.log.debug('connection joined');
-        for (const frame of pending) receive(room, conn, frame);
-      },
-      (cause: unknown) => {
-        conn.close(CloseCode.StorageUnavailable, `document could not be loaded: ${(cause as Error).message}`);
-      },
-    );
+    room.ready
+      .then(
+        () => {
+          const pending = queued ?? [];
+          queued = undefined;
+          if (!conn.isOpen) return;
+          room.join(conn);
+          conn.log.debug('connection joined');
+          for (const frame of pending) receive(room, conn, frame);
+        },
+        (cause: unknown) => {
+          conn.close(CloseCode.StorageUnavailable, `document could not be loaded: ${(cause as Error).message}`);
+        },
+      )
+      .catch((cause: unknown) => {
+        // A fault while joining costs this room, not the process: its clients reconnect and reload it.
+        app.log.error({ err: cause, room: room.name }, 'fault while joining a room; closing the room');
+        conn.close(CloseCode.InternalError);
+        room.fail(CloseCode.InternalError);
+      });
   });
 }
 

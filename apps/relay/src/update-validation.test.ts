@@ -1,0 +1,246 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloseCode, decodeSaved, encodeSaveRequest, encodeSyncUpdate } from '@meshpad/protocol';
+import { MemoryDocStore } from '@meshpad/storage';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  closed,
+  rawSocket,
+  roomText,
+  type StockClient,
+  startRelay,
+  stockClient,
+  synced,
+  type TestRelay,
+  waitFor,
+} from '../test/harness.js';
+import { deleteSetBomb, itemUpdate, structBomb, textOfUpdates } from '../test/hostile-updates.js';
+
+let relay: TestRelay | undefined;
+const clients: StockClient[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy();
+  await relay?.close();
+  relay = undefined;
+});
+
+function client(room: string, doc?: Y.Doc): StockClient {
+  const made = stockClient(relay!.syncUrl, room, doc);
+  clients.push(made);
+  return made;
+}
+
+async function storedText(room: string): Promise<string> {
+  return textOfUpdates((await relay!.store.load(room)).updates);
+}
+
+const savedSeqs = (frames: Uint8Array[]) => frames.map(decodeSaved).filter((seq) => seq !== undefined);
+
+describe('updates are validated before they are stored', () => {
+  it('refuses an update that refers to a later clock of its own client, and stores and forwards none of it', async () => {
+    relay = await startRelay();
+    const writer = client('poison');
+    await synced(writer);
+    writer.text.insert(0, 'honest text');
+    await waitFor(() => roomText(relay!, 'poison') === 'honest text', 'relay has the honest text');
+
+    // 18 bytes: one item whose origin is a clock its own client has not written yet. Yjs throws on it
+    // inside every transaction that meets it.
+    const poison = itemUpdate({ client: 4242, clock: 0, origin: Y.createID(4242, 5) });
+    const attacker = await rawSocket(`${relay.syncUrl}/poison`);
+    const closing = closed(attacker.socket);
+    attacker.socket.send(encodeSyncUpdate(poison));
+    writer.text.insert(0, 'more ');
+    expect((await closing).code).toBe(CloseCode.InvalidUpdate.code);
+
+    await waitFor(() => roomText(relay!, 'poison') === 'more honest text', 'the honest edit of the same turn is kept');
+    expect(await storedText('poison')).toBe('more honest text');
+    const newcomer = client('poison');
+    await synced(newcomer);
+    expect(newcomer.text.toString()).toBe('more honest text');
+    const refusals = relay.logs().filter((line) => line.closeCode === CloseCode.InvalidUpdate.code);
+    expect(refusals).toHaveLength(1);
+    expect(String(refusals[0]!.msg)).toMatch(/own client/);
+  });
+
+  it('holds a delete-set bomb for a client with no structs, never stores or forwards it, and drops it in time', async () => {
+    relay = await startRelay({ env: { MESHPAD_HELD_UPDATE_TIMEOUT_MS: '300' } });
+    const watcher = client('bomb');
+    await synced(watcher);
+    watcher.text.insert(0, 'safe');
+    await waitFor(() => roomText(relay!, 'bomb') === 'safe', 'relay has the text');
+    const received: Uint8Array[] = [];
+    watcher.provider.ws?.addEventListener('message', (event: MessageEvent) =>
+      received.push(new Uint8Array(event.data)),
+    );
+    const before = (await relay.store.load('bomb')).updates.length;
+
+    const attacker = await rawSocket(`${relay.syncUrl}/bomb`);
+    const closing = closed(attacker.socket);
+    attacker.socket.send(encodeSyncUpdate(deleteSetBomb(999, 200_000)));
+    attacker.socket.send(encodeSaveRequest(1));
+    expect((await closing).code).toBe(CloseCode.TooManyHeldUpdates.code);
+    expect(savedSeqs(attacker.frames)).toEqual([]);
+    expect((await relay.store.load('bomb')).updates.length).toBe(before);
+    expect(received.every((frame) => frame.length < 1000)).toBe(true);
+    const newcomer = client('bomb');
+    await synced(newcomer);
+    expect(newcomer.text.toString()).toBe('safe');
+    expect(newcomer.doc.store.pendingDs).toBeNull();
+  });
+
+  it('holds an edit that builds on a peer-to-peer edit the relay lacks, and stores it, confirmed, once that arrives', async () => {
+    relay = await startRelay();
+    // A and B are linked directly (as over WebRTC); C reaches them only through the relay.
+    const a = new Y.Doc();
+    const b = new Y.Doc();
+    a.on('update', (update: Uint8Array, origin: unknown) => origin !== 'peer' && Y.applyUpdate(b, update, 'peer'));
+    b.on('update', (update: Uint8Array, origin: unknown) => origin !== 'peer' && Y.applyUpdate(a, update, 'peer'));
+    const c = client('mesh');
+    await synced(c);
+    a.getText('content').insert(0, 'Hello');
+    const bSocket = await rawSocket(`${relay.syncUrl}/mesh`);
+    const bEdits: Uint8Array[] = [];
+    b.on('update', (update: Uint8Array, origin: unknown) => origin !== 'peer' && bEdits.push(update));
+    b.getText('content').insert(5, ', world');
+    bSocket.socket.send(encodeSyncUpdate(bEdits[0]!));
+    bSocket.socket.send(encodeSaveRequest(7));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(c.text.toString()).toBe('');
+    expect(savedSeqs(bSocket.frames)).toEqual([]);
+    expect(await storedText('mesh')).toBe('');
+
+    const aClient = client('mesh', a);
+    await synced(aClient);
+    await waitFor(() => c.text.toString() === 'Hello, world', 'C sees both edits');
+    await waitFor(() => savedSeqs(bSocket.frames).includes(7), "B's save confirmed");
+    expect(await storedText('mesh')).toBe('Hello, world');
+    bSocket.socket.close();
+  });
+
+  it('closes a held update past its time limit transiently, so its sender resyncs', async () => {
+    relay = await startRelay({ env: { MESHPAD_HELD_UPDATE_TIMEOUT_MS: '200' } });
+    const orphan = itemUpdate({ client: 7, clock: 0, origin: Y.createID(8, 3) });
+    const { socket } = await rawSocket(`${relay.syncUrl}/orphan`);
+    const closing = closed(socket);
+    socket.send(encodeSyncUpdate(orphan));
+    const { code } = await closing;
+    expect(code).toBe(CloseCode.TooManyHeldUpdates.code);
+    expect(CloseCode.TooManyHeldUpdates.class).toBe('transient');
+    expect((await relay.store.load('orphan')).updates).toEqual([]);
+  });
+
+  it('stores deletions a reconnecting client sends again only once', async () => {
+    relay = await startRelay();
+    const doc = new Y.Doc();
+    const writer = client('again', doc);
+    await synced(writer);
+    writer.text.insert(0, 'abcdef');
+    writer.text.delete(1, 3);
+    await waitFor(() => roomText(relay!, 'again') === 'aef', 'relay has the edits');
+    await waitFor(async () => (await relay!.store.load('again')).updates.length === 2, 'both stored');
+    const stored = (await relay.store.load('again')).updates.length;
+    for (let i = 0; i < 3; i++) {
+      writer.provider.disconnect();
+      writer.provider.connect();
+      await synced(writer);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await relay.store.load('again')).updates.length).toBe(stored);
+  });
+
+  it('refuses an update naming more client runs than allowed before decoding it, and keeps other rooms fast', async () => {
+    relay = await startRelay({ env: { MESHPAD_MAX_MESSAGE_BYTES: String(8 * 1024 * 1024) } });
+    const honest = client('elsewhere');
+    await synced(honest);
+    const bomb = structBomb(100_000);
+    const { socket } = await rawSocket(`${relay.syncUrl}/bombed`);
+    const closing = closed(socket);
+    const sent = performance.now();
+    socket.send(encodeSyncUpdate(bomb));
+    honest.text.insert(0, 'still here');
+    expect((await closing).code).toBe(CloseCode.InvalidUpdate.code);
+    expect(relay.logs().find((line) => line.closeCode === CloseCode.InvalidUpdate.code)?.msg).toMatch(
+      /more than 10000 client runs/,
+    );
+    await waitFor(() => roomText(relay!, 'elsewhere') === 'still here', 'the honest edit is stored');
+    expect(performance.now() - sent).toBeLessThan(2_000);
+    expect((await relay.store.load('bombed')).updates).toEqual([]);
+  });
+});
+
+describe('document size limit', () => {
+  it('refuses content past the limit transiently, and still stores deletions', async () => {
+    relay = await startRelay({ env: { MESHPAD_MAX_DOCUMENT_BYTES: '4096', MESHPAD_COMPACT_AFTER_UPDATES: '2' } });
+    const writer = client('big');
+    await synced(writer);
+    writer.text.insert(0, 'x'.repeat(3000));
+    await waitFor(() => roomText(relay!, 'big')?.length === 3000, 'first part stored');
+    const closing = new Promise<{ code: number }>((resolve) =>
+      writer.provider.once('connection-close', (event: { code: number } | null) => resolve({ code: event?.code ?? 0 })),
+    );
+    writer.text.insert(0, 'y'.repeat(2000));
+    expect((await closing).code).toBe(CloseCode.DocumentTooLarge.code);
+    expect(await storedText('big')).toBe('x'.repeat(3000));
+
+    const deleter = client('big');
+    await synced(deleter);
+    expect(deleter.text.length).toBe(3000);
+    deleter.text.delete(0, 2900);
+    await waitFor(() => roomText(relay!, 'big')?.length === 100, 'the deletion is stored');
+  });
+});
+
+describe('stored updates from before validation', () => {
+  it('quarantines a stored row that cannot integrate, opens the rest, and compacts without it', async () => {
+    const store = new MemoryDocStore();
+    const honest = new Y.Doc();
+    honest.getText('content').insert(0, 'survivor');
+    await store.append([
+      { docName: 'old', update: Y.encodeStateAsUpdate(honest) },
+      { docName: 'old', update: itemUpdate({ client: 77, clock: 0, origin: Y.createID(77, 3) }) },
+    ]);
+    relay = await startRelay({ store });
+    const reader = client('old');
+    await synced(reader);
+    expect(reader.text.toString()).toBe('survivor');
+    const line = relay.logs().find((l) => String(l.msg).startsWith('stored update quarantined'));
+    expect(line).toMatchObject({ room: 'old', position: 1, level: 40 });
+    reader.text.insert(8, '!');
+    await waitFor(() => roomText(relay!, 'old') === 'survivor!', 'edits still stored');
+    reader.destroy();
+    await waitFor(async () => (await store.load('old')).updates.length === 1, 'compacted');
+    expect(await storedText('old')).toBe('survivor!');
+  });
+});
+
+describe('disk guard', () => {
+  it('stores nothing while the data directory is under its free-space guard, and reads go on', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'meshpad-disk-'));
+    const store = new MemoryDocStore();
+    const earlier = new Y.Doc();
+    earlier.getText('content').insert(0, 'readable');
+    await store.append([{ docName: 'full', update: Y.encodeStateAsUpdate(earlier) }]);
+    // More free space than any disk has: the guard is tripped from the start.
+    relay = await startRelay({ store, env: { MESHPAD_DATA_DIR: dataDir, MESHPAD_MIN_FREE_DISK_MB: String(2 ** 30) } });
+    expect(relay.logs().some((line) => String(line.msg).includes('no update is stored until space is freed'))).toBe(
+      true,
+    );
+    const reader = client('full');
+    await synced(reader);
+    expect(reader.text.toString()).toBe('readable');
+    const { socket, frames } = await rawSocket(`${relay.syncUrl}/full`);
+    const closing = closed(socket);
+    const edit = new Y.Doc();
+    edit.getText('content').insert(0, 'more');
+    socket.send(encodeSyncUpdate(Y.encodeStateAsUpdate(edit)));
+    socket.send(encodeSaveRequest(1));
+    expect((await closing).code).toBe(CloseCode.DiskFull.code);
+    expect(CloseCode.DiskFull.class).toBe('transient');
+    expect(savedSeqs(frames)).toEqual([]);
+    expect(await storedText('full')).toBe('readable');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});

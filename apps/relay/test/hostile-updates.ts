@@ -1,0 +1,72 @@
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+
+/**
+ * One update holding a single one-character item whose references are whatever the test says, as a
+ * hostile client would write it by hand.
+ */
+export function itemUpdate(item: { client: number; clock: number; origin?: Y.ID; right?: Y.ID }): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(encoder.restEncoder, 1);
+  encoding.writeVarUint(encoder.restEncoder, 1);
+  encoder.writeClient(item.client);
+  encoding.writeVarUint(encoder.restEncoder, item.clock);
+  const parent = item.origin || item.right ? null : 'content';
+  const id = Y.createID(item.client, item.clock);
+  new Y.Item(
+    id,
+    null,
+    item.origin ?? null,
+    null,
+    item.right ?? null,
+    parent as never,
+    null,
+    new Y.ContentString('x'),
+  ).write(encoder, 0);
+  encoding.writeVarUint(encoder.restEncoder, 0);
+  return encoder.toUint8Array();
+}
+
+/** An update that deletes `ranges` one-clock ranges of `client`, which has no structs anywhere. */
+export function deleteSetBomb(client: number, ranges: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint(encoder, client);
+  encoding.writeVarUint(encoder, ranges);
+  for (let i = 0; i < ranges; i++) {
+    encoding.writeVarUint(encoder, i * 2);
+    encoding.writeVarUint(encoder, 1);
+  }
+  return encoding.toUint8Array(encoder);
+}
+
+/** One-character inserts at the start of `content`, one per client id: concurrent, so Yjs must order them all. */
+export function structBomb(clients: number, firstClient = 1_000_000): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(encoder.restEncoder, clients);
+  for (let i = 0; i < clients; i++) {
+    encoding.writeVarUint(encoder.restEncoder, 1);
+    encoder.writeClient(firstClient + i);
+    encoding.writeVarUint(encoder.restEncoder, 0);
+    new Y.Item(
+      Y.createID(firstClient + i, 0),
+      null,
+      null,
+      null,
+      null,
+      'content' as never,
+      null,
+      new Y.ContentString('x'),
+    ).write(encoder, 0);
+  }
+  encoding.writeVarUint(encoder.restEncoder, 0);
+  return encoder.toUint8Array();
+}
+
+/** The text of the `content` Y.Text of a document made of `updates`; throws if any of them does. */
+export function textOfUpdates(updates: readonly Uint8Array[]): string {
+  const doc = new Y.Doc();
+  for (const update of updates) Y.applyUpdate(doc, update);
+  return doc.getText('content').toString();
+}

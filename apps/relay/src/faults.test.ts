@@ -1,7 +1,6 @@
 import { CloseCode } from '@meshpad/protocol';
 import { type AppendEntry, MemoryDocStore, type StoredDoc } from '@meshpad/storage';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as Y from 'yjs';
 import {
   roomText,
   type StockClient,

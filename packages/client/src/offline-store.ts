@@ -1,3 +1,4 @@
+import { mergeUpdates } from '@meshpad/protocol';
 import { ObservableV2 } from 'lib0/observable';
 import { uuidv4 } from 'lib0/random';
 import * as Y from 'yjs';
@@ -16,7 +17,6 @@ import {
   transact,
 } from './local-database.js';
 import { LocalStoreError } from './local-store-error.js';
-import { mergeUpdates } from '@meshpad/protocol';
 
 /** Where the local copy stands: being read, in step with the document, or failing (with why). */
 export type LocalCopyState =

@@ -1,6 +1,7 @@
-import { compactUpdatesInSlices, type DocStore } from '@meshpad/storage';
+import type { DocStore } from '@meshpad/storage';
 import type { FastifyBaseLogger } from 'fastify';
-import { logQuarantined, screenStoredUpdates } from './stored-updates.js';
+import type { CompactionThread } from './compaction-thread.js';
+import { logQuarantined } from './quarantine-log.js';
 
 /** A document loaded in memory, which takes the compacted snapshot in place of what it held. */
 export interface CompactionTarget {
@@ -11,8 +12,8 @@ export interface CompactionTarget {
 
 /**
  * Rewrites a document's update log as one garbage-collected snapshot, in the background: after the
- * document has been quiet for `delayMs`, one document at a time, yielding to the event loop between
- * slices of updates. Appends made meanwhile are kept.
+ * document has been quiet for `delayMs`, one document at a time, on the compaction thread. Appends
+ * made meanwhile are kept.
  */
 export class Compactor {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -23,6 +24,7 @@ export class Compactor {
     private readonly store: DocStore,
     private readonly log: FastifyBaseLogger,
     private readonly delayMs: number,
+    private readonly thread: CompactionThread,
     private readonly loaded: (docName: string) => CompactionTarget | undefined = () => undefined,
   ) {}
 
@@ -71,6 +73,7 @@ export class Compactor {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     await this.tail;
+    await this.thread.stop();
   }
 
   private async compact(docName: string): Promise<void> {
@@ -80,11 +83,10 @@ export class Compactor {
       const target = this.loaded(docName);
       const seal = target?.seal();
       const stored = await this.store.load(docName);
-      // Rows that cannot integrate would make the compaction throw on every attempt; they are left out.
-      const screened = screenStoredUpdates(stored.updates);
-      logQuarantined(this.log, docName, screened.quarantined);
-      if (stored.updates.length <= 1 && screened.quarantined.length === 0) return;
-      const snapshot = await compactUpdatesInSlices(screened.kept);
+      if (stored.updates.length <= 1) return;
+      // Rows that cannot integrate would make the compaction throw on every attempt; the thread leaves them out.
+      const { snapshot, quarantined } = await this.thread.compact(stored.updates);
+      logQuarantined(this.log, docName, quarantined);
       await this.store.compact(docName, snapshot, stored.clock);
       if (seal !== undefined) target?.replaceCovered(seal, snapshot);
       this.log.debug(

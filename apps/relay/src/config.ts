@@ -20,6 +20,8 @@ export interface RelayConfig {
   readonly compactAfterUpdates: number;
   /** Quiet time a room waits before a scheduled compaction runs. */
   readonly compactionDelayMs: number;
+  /** Longest one compaction may run on its thread before it is stopped and the log kept. */
+  readonly compactionTimeoutMs: number;
   readonly maxDocumentBytes: number;
   readonly maxStructsPerUpdate: number;
   readonly maxClientsPerUpdate: number;
@@ -93,6 +95,12 @@ const OPTIONS = {
     env: 'MESHPAD_COMPACTION_DELAY_MS',
     description: 'Quiet time before a scheduled compaction runs',
     defaultValue: '2000',
+  },
+  compactionTimeoutMs: {
+    flag: 'compaction-timeout-ms',
+    env: 'MESHPAD_COMPACTION_TIMEOUT_MS',
+    description: 'Longest one compaction may run (on its own thread) before it is stopped; the log is kept',
+    defaultValue: '30000',
   },
   maxDocumentBytes: {
     flag: 'max-document-bytes',
@@ -196,6 +204,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     checkpointAfterMs: integer('checkpointAfterMs', raw('checkpointAfterMs'), 1, 60_000),
     compactAfterUpdates: integer('compactAfterUpdates', raw('compactAfterUpdates'), 1, 10_000_000),
     compactionDelayMs: integer('compactionDelayMs', raw('compactionDelayMs'), 0, 3_600_000),
+    compactionTimeoutMs: integer('compactionTimeoutMs', raw('compactionTimeoutMs'), 100, 3_600_000),
     maxDocumentBytes: integer('maxDocumentBytes', raw('maxDocumentBytes'), 1024, 2 ** 40),
     maxStructsPerUpdate: integer('maxStructsPerUpdate', raw('maxStructsPerUpdate'), 1, 100_000_000),
     maxClientsPerUpdate: integer('maxClientsPerUpdate', raw('maxClientsPerUpdate'), 1, 100_000_000),

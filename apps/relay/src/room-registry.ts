@@ -1,8 +1,9 @@
+import { screenUpdates } from '@meshpad/protocol';
 import type { DocStore } from '@meshpad/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Compactor } from './compactor.js';
+import { logQuarantined } from './quarantine-log.js';
 import { Room, type RoomLimits } from './room.js';
-import { logQuarantined, screenStoredUpdates } from './stored-updates.js';
 import type { UpdateFlusher } from './update-flusher.js';
 
 /** Uncompacted updates, in multiples of the compaction threshold, from which a room compacts soon. */
@@ -89,7 +90,7 @@ export class RoomRegistry {
       // A previous instance of this room may still have updates on their way to storage.
       await this.flusher().drain();
       const stored = await this.store.load(room.name);
-      const screened = screenStoredUpdates(stored.updates);
+      const screened = screenUpdates(stored.updates);
       logQuarantined(this.log, room.name, screened.quarantined);
       room.load(screened.kept, screened.index);
       this.loadFailures.delete(room.name);

@@ -58,6 +58,7 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
       },
     },
     canStore: () => diskGuard.canStore(),
+    compactionThread: { timeoutMs: config.compactionTimeoutMs, maxHeapMb: 512, idleMs: 10_000 },
   });
   await app.register(signalingPlugin);
   await app.register(healthPlugin, { store });

@@ -151,6 +151,8 @@ export interface RawClient {
   readonly socket: WebSocket;
   /** Every frame received, from the first one on. */
   readonly frames: Uint8Array[];
+  /** The close code and reason, however soon the relay closes (even in the same read as the handshake). */
+  readonly closed: Promise<{ code: number; reason: string }>;
 }
 
 /** A raw WebSocket to the relay, for sending frames no stock client would. */
@@ -159,11 +161,12 @@ export async function rawSocket(url: string): Promise<RawClient> {
   const frames: Uint8Array[] = [];
   // Attached before 'open': the relay's first frames can arrive in the same read as the handshake.
   socket.on('message', (data: Buffer) => frames.push(new Uint8Array(data)));
+  const closedPromise = closed(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
-  return { socket, frames };
+  return { socket, frames, closed: closedPromise };
 }
 
 /** Resolves with the close code and reason the relay sent. */

@@ -18,6 +18,7 @@ export {
 } from './close-codes.js';
 export { countUpdateStructs, type StructCount } from './count-structs.js';
 export { DocIndex } from './doc-index.js';
+export { type QuarantinedUpdate, type ScreenedUpdates, screenUpdates } from './screen-updates.js';
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_UPDATE_LIMITS,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { compactUpdates, compactUpdatesInSlices } from './compact-updates.js';
+import { compactUpdates } from './compact-updates.js';
 
 function recordUpdates(doc: Y.Doc): Uint8Array[] {
   const updates: Uint8Array[] = [];
@@ -85,28 +85,5 @@ describe('compactUpdates', () => {
     doc.getText('text').insert(0, 'same');
     const once = compactUpdates(updates);
     expect(compactUpdates([once])).toEqual(once);
-  });
-});
-
-describe('compactUpdatesInSlices', () => {
-  it('gives the same document as compactUpdates, and lets timers run between slices', async () => {
-    const doc = new Y.Doc();
-    const updates = recordUpdates(doc);
-    const text = doc.getText('text');
-    for (let i = 0; i < 1_000; i++) {
-      text.insert(i % (text.length + 1), String.fromCharCode(97 + (i % 26)));
-      if (i % 5 === 0) text.delete(0, 1);
-    }
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 0);
-    const sliced = await compactUpdatesInSlices(updates, { sliceSize: 50 });
-    clearInterval(timer);
-    expect(ticks).toBeGreaterThan(0);
-    expect(textAfter([sliced])).toBe(text.toString());
-    expect(textAfter([sliced])).toBe(textAfter([compactUpdates(updates)]));
-  });
-
-  it('rejects a slice size that is not a positive integer', async () => {
-    await expect(compactUpdatesInSlices([], { sliceSize: 0 })).rejects.toThrow(RangeError);
   });
 });

@@ -12,8 +12,7 @@
  * await store.compact('notes', compactUpdates(updates), clock);
  * ```
  */
-export { compactUpdates, compactUpdatesInSlices, type SliceOptions } from './compact-updates.js';
-export { type CompactionThresholds, DEFAULT_COMPACTION_THRESHOLDS, shouldCompact } from './compaction-policy.js';
+export { compactUpdates } from './compact-updates.js';
 export type { AppendEntry, DocStore, LogStats, StoredDoc } from './doc-store.js';
 export { clockAheadError, StorageError, StoreClosedError, type StoreOperation } from './errors.js';
 export { MemoryDocStore } from './memory-store.js';

@@ -13,6 +13,7 @@ import type { DocStore } from '@meshpad/storage';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
+import { CompactionThread, type CompactionThreadOptions } from '../compaction-thread.js';
 import { Compactor } from '../compactor.js';
 import { Connection } from '../connection.js';
 import type { Room, RoomLimits } from '../room.js';
@@ -29,6 +30,7 @@ export interface SyncPluginOptions {
   /** How long a stopping relay keeps starting the compactions it had scheduled. */
   readonly shutdownCompactionBudgetMs: number;
   readonly updateLimits: UpdateLimits;
+  readonly compactionThread: CompactionThreadOptions;
   readonly roomLimits: RoomLimits;
   /** Whether the disk has room for more updates; reads go on when it has not. */
   readonly canStore: () => boolean;
@@ -48,7 +50,13 @@ function toBytes(data: RawData): Uint8Array {
 
 async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Promise<void> {
   const { store } = options;
-  const compactor = new Compactor(store, app.log, options.compactionDelayMs, (name) => rooms.get(name));
+  const compactor = new Compactor(
+    store,
+    app.log,
+    options.compactionDelayMs,
+    new CompactionThread(options.compactionThread),
+    (name) => rooms.get(name),
+  );
   const rooms: RoomRegistry = new RoomRegistry(
     store,
     () => flusher,

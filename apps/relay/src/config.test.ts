@@ -12,6 +12,7 @@ describe('parseConfig', () => {
       maxMessageBytes: 16 * 1024 * 1024,
       sqliteSynchronous: 'NORMAL',
       checkpointAfterMs: 1000,
+      maxBufferedBytes: 8 * 1024 * 1024,
     });
   });
 
@@ -27,6 +28,7 @@ describe('parseConfig', () => {
       port: 9000,
       logLevel: 'debug',
     });
+    expect(parseConfig([], { MESHPAD_MAX_BUFFERED_BYTES: '1048576' })).toMatchObject({ maxBufferedBytes: 1048576 });
   });
 
   it('rejects bad values with the option, the variable and the value', () => {
@@ -49,6 +51,7 @@ describe('parseConfig', () => {
       'MESHPAD_MAX_MESSAGE_BYTES',
       'MESHPAD_SQLITE_SYNCHRONOUS',
       'MESHPAD_CHECKPOINT_AFTER_MS',
+      'MESHPAD_MAX_BUFFERED_BYTES',
     ]) {
       expect(help).toContain(name);
     }

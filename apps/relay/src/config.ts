@@ -18,6 +18,8 @@ export interface RelayConfig {
   readonly compactAfterUpdates: number;
   /** Quiet time a room waits before a scheduled compaction runs. */
   readonly compactionDelayMs: number;
+  /** Unsent bytes one connection may hold on the relay before it is closed as a slow reader. */
+  readonly maxBufferedBytes: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -83,6 +85,12 @@ const OPTIONS = {
     env: 'MESHPAD_COMPACTION_DELAY_MS',
     description: 'Quiet time before a scheduled compaction runs',
     defaultValue: '2000',
+  },
+  maxBufferedBytes: {
+    flag: 'max-buffered-bytes',
+    env: 'MESHPAD_MAX_BUFFERED_BYTES',
+    description: 'Unsent bytes a connection may hold on the relay; past it, it is closed as a slow reader (4508)',
+    defaultValue: String(8 * 1024 * 1024),
   },
 } as const satisfies Record<keyof RelayConfig, OptionSpec>;
 
@@ -150,5 +158,6 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     checkpointAfterMs: integer('checkpointAfterMs', raw('checkpointAfterMs'), 1, 60_000),
     compactAfterUpdates: integer('compactAfterUpdates', raw('compactAfterUpdates'), 1, 10_000_000),
     compactionDelayMs: integer('compactionDelayMs', raw('compactionDelayMs'), 0, 3_600_000),
+    maxBufferedBytes: integer('maxBufferedBytes', raw('maxBufferedBytes'), 1024, 1024 * 1024 * 1024),
   };
 }

@@ -1,4 +1,4 @@
-import websocket from '@fastify/websocket';
+import websocket, { type WebsocketPluginOptions } from '@fastify/websocket';
 import type { DocStore } from '@meshpad/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { RelayConfig } from './config.js';
@@ -6,6 +6,13 @@ import healthPlugin from './plugins/health.js';
 import signalingPlugin from './plugins/signaling.js';
 import syncPlugin from './plugins/sync.js';
 import webAppPlugin from './plugins/web-app.js';
+
+/**
+ * How long a connection the relay closed may take to finish the close handshake before its socket
+ * is destroyed: a client that does not read never receives the close frame, and its unsent data
+ * stays in memory until then.
+ */
+const CLOSE_GRACE_MS = 1000;
 
 export interface RelayOptions {
   readonly config: RelayConfig;
@@ -27,8 +34,13 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     }),
     forceCloseConnections: true,
   });
+  // ws (8.23) reads closeTimeout; @types/ws does not list it yet.
+  const wsOptions: WebsocketPluginOptions['options'] & { closeTimeout: number } = {
+    maxPayload: config.maxMessageBytes,
+    closeTimeout: CLOSE_GRACE_MS,
+  };
   await app.register(websocket, {
-    options: { maxPayload: config.maxMessageBytes },
+    options: wsOptions,
     // Only stop accepting: each endpoint's own preClose hook closes its connections with a
     // going-away code (waiting for ws's close callback here would wait for those hooks forever).
     preClose: function stopAccepting(this: FastifyInstance, done: () => void) {
@@ -39,12 +51,13 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
   await app.register(syncPlugin, {
     store,
     maxMessageBytes: config.maxMessageBytes,
+    maxBufferedBytes: config.maxBufferedBytes,
     compactAfterUpdates: config.compactAfterUpdates,
     compactionDelayMs: config.compactionDelayMs,
     // Well inside the 10 s that Docker and systemd wait after SIGTERM before they kill.
     shutdownCompactionBudgetMs: 3000,
   });
-  await app.register(signalingPlugin);
+  await app.register(signalingPlugin, { maxBufferedBytes: config.maxBufferedBytes });
   await app.register(healthPlugin, { store });
   await app.register(webAppPlugin, { webDir: config.webDir });
   return app;

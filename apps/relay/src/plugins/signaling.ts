@@ -15,6 +15,11 @@ import { Connection } from '../connection.js';
 import { RateLimiter } from '../rate-limiter.js';
 import { releaseUpgradeRequest } from '../upgrade-request.js';
 
+export interface SignalingPluginOptions {
+  /** Unsent bytes past which a subscriber is closed as a slow reader rather than buffered for. */
+  readonly maxBufferedBytes: number;
+}
+
 interface Peer {
   readonly conn: Connection;
   readonly socket: WebSocket;
@@ -45,7 +50,7 @@ function toText(data: RawData): string {
  * subscribers, ping). Unlike y-webrtc's own, bad input closes only that connection, and topics per
  * connection and message rates are bounded.
  */
-async function signalingPlugin(app: FastifyInstance): Promise<void> {
+async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOptions): Promise<void> {
   const topics = new Map<string, Set<Peer>>();
   const peers = new Set<Peer>();
   app.decorate('signalingTopics', topics);
@@ -115,8 +120,14 @@ async function signalingPlugin(app: FastifyInstance): Promise<void> {
   }
 
   app.get(SIGNALING_PATH, { websocket: true }, (socket: WebSocket, request) => {
+    const conn = new Connection(
+      socket,
+      app.log,
+      { signaling: request.id },
+      { maxBufferedBytes: options.maxBufferedBytes },
+    );
     const peer: Peer = {
-      conn: new Connection(socket, app.log, { signaling: request.id }),
+      conn,
       socket,
       topics: new Set(),
       limiter: new RateLimiter(SIGNALING_RATE.perSecond, SIGNALING_RATE.burst),

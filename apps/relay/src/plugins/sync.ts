@@ -23,6 +23,8 @@ export interface SyncPluginOptions {
   readonly store: DocStore;
   /** Only for the log line when a client exceeds it; @fastify/websocket enforces it. */
   readonly maxMessageBytes: number;
+  /** Unsent bytes past which a connection is closed as a slow reader. */
+  readonly maxBufferedBytes: number;
   readonly compactAfterUpdates: number;
   readonly compactionDelayMs: number;
   /** How long a stopping relay keeps starting the compactions it had scheduled. */
@@ -58,7 +60,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   function handle(room: Room, conn: Connection, message: ClientMessage, frame: Uint8Array): void {
     switch (message.kind) {
       case 'sync-step1':
-        conn.send(room.syncStep2(message.stateVector));
+        conn.answer('sync', () => room.syncStep2(message.stateVector));
         return;
       case 'sync-step2':
       case 'update':
@@ -74,7 +76,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         return;
       }
       case 'query-awareness':
-        conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));
+        conn.answer('awareness', () => encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));
         return;
       case 'save-request':
         // Confirmed once on disk, not only stored: the client then stops counting these edits as unsaved.
@@ -122,7 +124,12 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   app.get(`${SYNC_PATH}/*`, { websocket: true }, (socket: WebSocket, request) => {
     const rawPath = (request.raw.url ?? '').split('?')[0]!.slice(SYNC_PATH.length + 1);
     const roomName = parseRoomName(rawPath);
-    const conn = new Connection(socket, app.log, { room: roomName.ok ? roomName.value : rawPath, conn: request.id });
+    const conn = new Connection(
+      socket,
+      app.log,
+      { room: roomName.ok ? roomName.value : rawPath, conn: request.id },
+      { maxBufferedBytes: options.maxBufferedBytes },
+    );
     releaseUpgradeRequest(socket, request);
     socket.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {

@@ -13,6 +13,7 @@ describe('parseConfig', () => {
       sqliteSynchronous: 'NORMAL',
       checkpointAfterMs: 1000,
       maxBufferedBytes: 8 * 1024 * 1024,
+      pingIntervalMs: 30_000,
     });
   });
 
@@ -28,7 +29,10 @@ describe('parseConfig', () => {
       port: 9000,
       logLevel: 'debug',
     });
-    expect(parseConfig([], { MESHPAD_MAX_BUFFERED_BYTES: '1048576' })).toMatchObject({ maxBufferedBytes: 1048576 });
+    expect(parseConfig([], { MESHPAD_MAX_BUFFERED_BYTES: '1048576', MESHPAD_PING_INTERVAL_MS: '100' })).toMatchObject({
+      maxBufferedBytes: 1048576,
+      pingIntervalMs: 100,
+    });
   });
 
   it('rejects bad values with the option, the variable and the value', () => {
@@ -38,6 +42,7 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--log-level', 'loud'], {})).toThrow(/--log-level \(LOG_LEVEL\) must be one of/);
     expect(() => parseConfig(['--sqlite-synchronous', 'off'], {})).toThrow(/FULL or NORMAL/);
     expect(() => parseConfig(['--nope'], {})).toThrow(/Unknown option/);
+    expect(() => parseConfig([], { MESHPAD_PING_INTERVAL_MS: '0' })).toThrow(/--ping-interval-ms/);
   });
 
   it('lists every option with its variable in --help', () => {
@@ -52,6 +57,7 @@ describe('parseConfig', () => {
       'MESHPAD_SQLITE_SYNCHRONOUS',
       'MESHPAD_CHECKPOINT_AFTER_MS',
       'MESHPAD_MAX_BUFFERED_BYTES',
+      'MESHPAD_PING_INTERVAL_MS',
     ]) {
       expect(help).toContain(name);
     }

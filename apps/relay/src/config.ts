@@ -20,6 +20,8 @@ export interface RelayConfig {
   readonly compactionDelayMs: number;
   /** Unsent bytes one connection may hold on the relay before it is closed as a slow reader. */
   readonly maxBufferedBytes: number;
+  /** Interval of WebSocket pings on `/yjs`; a connection that misses one is dropped. */
+  readonly pingIntervalMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -92,6 +94,12 @@ const OPTIONS = {
     description: 'Unsent bytes a connection may hold on the relay; past it, it is closed as a slow reader (4508)',
     defaultValue: String(8 * 1024 * 1024),
   },
+  pingIntervalMs: {
+    flag: 'ping-interval-ms',
+    env: 'MESHPAD_PING_INTERVAL_MS',
+    description: 'Interval of pings on /yjs; a connection that misses one is dropped (within twice this)',
+    defaultValue: '30000',
+  },
 } as const satisfies Record<keyof RelayConfig, OptionSpec>;
 
 /** Thrown for an invalid option; the message names the option, the value and what is allowed. */
@@ -159,5 +167,6 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     compactAfterUpdates: integer('compactAfterUpdates', raw('compactAfterUpdates'), 1, 10_000_000),
     compactionDelayMs: integer('compactionDelayMs', raw('compactionDelayMs'), 0, 3_600_000),
     maxBufferedBytes: integer('maxBufferedBytes', raw('maxBufferedBytes'), 1024, 1024 * 1024 * 1024),
+    pingIntervalMs: integer('pingIntervalMs', raw('pingIntervalMs'), 10, 3_600_000),
   };
 }

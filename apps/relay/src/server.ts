@@ -52,6 +52,7 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     store,
     maxMessageBytes: config.maxMessageBytes,
     maxBufferedBytes: config.maxBufferedBytes,
+    pingIntervalMs: config.pingIntervalMs,
     compactAfterUpdates: config.compactAfterUpdates,
     compactionDelayMs: config.compactionDelayMs,
     // Well inside the 10 s that Docker and systemd wait after SIGTERM before they kill.

@@ -14,6 +14,7 @@ import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
 import { Compactor } from '../compactor.js';
 import { Connection } from '../connection.js';
+import { KeepAlive } from '../keep-alive.js';
 import type { Room } from '../room.js';
 import { RoomRegistry } from '../room-registry.js';
 import { UpdateFlusher } from '../update-flusher.js';
@@ -25,6 +26,7 @@ export interface SyncPluginOptions {
   readonly maxMessageBytes: number;
   /** Unsent bytes past which a connection is closed as a slow reader. */
   readonly maxBufferedBytes: number;
+  readonly pingIntervalMs: number;
   readonly compactAfterUpdates: number;
   readonly compactionDelayMs: number;
   /** How long a stopping relay keeps starting the compactions it had scheduled. */
@@ -55,6 +57,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   const rooms: RoomRegistry = new RoomRegistry(store, () => flusher, compactor, options.compactAfterUpdates, app.log);
   const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));
   const connections = new Set<Connection>();
+  const keepAlive = new KeepAlive(options.pingIntervalMs);
   app.decorate('rooms', rooms);
 
   function handle(room: Room, conn: Connection, message: ClientMessage, frame: Uint8Array): void {
@@ -110,6 +113,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
 
   // Tell every client to come back later, then store what is pending, before the server stops.
   app.addHook('preClose', async () => {
+    keepAlive.stop();
     for (const conn of connections) conn.close(CloseCode.GoingAway, 'relay shutting down');
     await flusher.drain();
   });
@@ -141,6 +145,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         conn.log.warn({ err: error }, 'WebSocket error');
       }
     });
+    keepAlive.watch(socket, conn);
     if (!roomName.ok) {
       conn.close(CloseCode.InvalidRoomName, `closing connection: ${roomName.error}`);
       return;

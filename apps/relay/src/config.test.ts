@@ -14,7 +14,30 @@ describe('parseConfig', () => {
       checkpointAfterMs: 1000,
       maxBufferedBytes: 8 * 1024 * 1024,
       pingIntervalMs: 30_000,
+      maxMessagesPerSecond: 1000,
+      maxBytesPerSecond: 2 * 1024 * 1024,
     });
+  });
+
+  it('reads the transport limits from flags and the environment', () => {
+    const env = {
+      MESHPAD_MAX_BUFFERED_BYTES: '1048576',
+      MESHPAD_PING_INTERVAL_MS: '100',
+      MESHPAD_MAX_MESSAGES_PER_SECOND: '50',
+      MESHPAD_MAX_BYTES_PER_SECOND: '65536',
+    };
+    expect(parseConfig([], env)).toMatchObject({
+      maxBufferedBytes: 1024 * 1024,
+      pingIntervalMs: 100,
+      maxMessagesPerSecond: 50,
+      maxBytesPerSecond: 65536,
+    });
+    expect(parseConfig(['--max-messages-per-second', '9'], env)).toMatchObject({ maxMessagesPerSecond: 9 });
+  });
+
+  it('rejects limits out of range', () => {
+    expect(() => parseConfig([], { MESHPAD_PING_INTERVAL_MS: '0' })).toThrow(/--ping-interval-ms/);
+    expect(() => parseConfig(['--max-bytes-per-second', '-1'], {})).toThrow(/--max-bytes-per-second/);
   });
 
   it('reads the environment, and flags win over it', () => {
@@ -29,10 +52,6 @@ describe('parseConfig', () => {
       port: 9000,
       logLevel: 'debug',
     });
-    expect(parseConfig([], { MESHPAD_MAX_BUFFERED_BYTES: '1048576', MESHPAD_PING_INTERVAL_MS: '100' })).toMatchObject({
-      maxBufferedBytes: 1048576,
-      pingIntervalMs: 100,
-    });
   });
 
   it('rejects bad values with the option, the variable and the value', () => {
@@ -42,7 +61,6 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--log-level', 'loud'], {})).toThrow(/--log-level \(LOG_LEVEL\) must be one of/);
     expect(() => parseConfig(['--sqlite-synchronous', 'off'], {})).toThrow(/FULL or NORMAL/);
     expect(() => parseConfig(['--nope'], {})).toThrow(/Unknown option/);
-    expect(() => parseConfig([], { MESHPAD_PING_INTERVAL_MS: '0' })).toThrow(/--ping-interval-ms/);
   });
 
   it('lists every option with its variable in --help', () => {
@@ -58,6 +76,8 @@ describe('parseConfig', () => {
       'MESHPAD_CHECKPOINT_AFTER_MS',
       'MESHPAD_MAX_BUFFERED_BYTES',
       'MESHPAD_PING_INTERVAL_MS',
+      'MESHPAD_MAX_MESSAGES_PER_SECOND',
+      'MESHPAD_MAX_BYTES_PER_SECOND',
     ]) {
       expect(help).toContain(name);
     }

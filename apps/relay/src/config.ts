@@ -22,6 +22,10 @@ export interface RelayConfig {
   readonly maxBufferedBytes: number;
   /** Interval of WebSocket pings on `/yjs`; a connection that misses one is dropped. */
   readonly pingIntervalMs: number;
+  /** Sustained messages per second per `/yjs` connection (bursts of ten seconds' worth). */
+  readonly maxMessagesPerSecond: number;
+  /** Sustained bytes per second per `/yjs` connection (bursts of ten seconds' worth, or two largest messages). */
+  readonly maxBytesPerSecond: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -100,6 +104,19 @@ const OPTIONS = {
     description: 'Interval of pings on /yjs; a connection that misses one is dropped (within twice this)',
     defaultValue: '30000',
   },
+  maxMessagesPerSecond: {
+    flag: 'max-messages-per-second',
+    env: 'MESHPAD_MAX_MESSAGES_PER_SECOND',
+    description: 'Messages per second per /yjs connection, in bursts of 10 s worth; more closes it (4529)',
+    defaultValue: '1000',
+  },
+  maxBytesPerSecond: {
+    flag: 'max-bytes-per-second',
+    env: 'MESHPAD_MAX_BYTES_PER_SECOND',
+    description:
+      'Bytes per second per /yjs connection, in bursts of 10 s worth or 2 largest messages; more closes it (4529)',
+    defaultValue: String(2 * 1024 * 1024),
+  },
 } as const satisfies Record<keyof RelayConfig, OptionSpec>;
 
 /** Thrown for an invalid option; the message names the option, the value and what is allowed. */
@@ -168,5 +185,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     compactionDelayMs: integer('compactionDelayMs', raw('compactionDelayMs'), 0, 3_600_000),
     maxBufferedBytes: integer('maxBufferedBytes', raw('maxBufferedBytes'), 1024, 1024 * 1024 * 1024),
     pingIntervalMs: integer('pingIntervalMs', raw('pingIntervalMs'), 10, 3_600_000),
+    maxMessagesPerSecond: integer('maxMessagesPerSecond', raw('maxMessagesPerSecond'), 1, 1_000_000_000),
+    maxBytesPerSecond: integer('maxBytesPerSecond', raw('maxBytesPerSecond'), 1, 1024 * 1024 * 1024 * 1024),
   };
 }

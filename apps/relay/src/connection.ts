@@ -1,6 +1,7 @@
 import { CloseCode, type CloseCodeInfo } from '@meshpad/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
+import type { ConnectionQuota } from './connection-quota.js';
 
 let nextId = 0;
 
@@ -14,6 +15,8 @@ const RELAY_FAULTS: ReadonlySet<CloseCodeInfo> = new Set([
 export interface ConnectionOptions {
   /** Unsent bytes (the socket's `bufferedAmount`) past which the connection is closed as a slow reader. */
   readonly maxBufferedBytes: number;
+  /** What the client may send per second (on `/yjs`). */
+  readonly quota?: ConnectionQuota;
 }
 
 /** What a full-state answer answers: sync step 1 (with sync step 2) or query-awareness. */
@@ -25,6 +28,7 @@ export type AnswerKind = 'sync' | 'awareness';
  */
 export class Connection {
   readonly id = `c${(++nextId).toString(36)}`;
+  readonly quota: ConnectionQuota | undefined;
   private readonly maxBufferedBytes: number;
   private closed = false;
   /** Size of the full-state answer being written, which the high-water mark does not count; -1 when none. */
@@ -39,6 +43,7 @@ export class Connection {
     options: ConnectionOptions,
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes;
+    this.quota = options.quota;
   }
 
   /** A logger with this connection's bindings, made when needed: an idle relay holds thousands of connections. */

@@ -2,6 +2,7 @@ import websocket, { type WebsocketPluginOptions } from '@fastify/websocket';
 import type { DocStore } from '@meshpad/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { RelayConfig } from './config.js';
+import { syncQuotaLimits } from './connection-quota.js';
 import healthPlugin from './plugins/health.js';
 import signalingPlugin from './plugins/signaling.js';
 import syncPlugin from './plugins/sync.js';
@@ -53,6 +54,11 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     maxMessageBytes: config.maxMessageBytes,
     maxBufferedBytes: config.maxBufferedBytes,
     pingIntervalMs: config.pingIntervalMs,
+    quota: syncQuotaLimits({
+      messagesPerSecond: config.maxMessagesPerSecond,
+      bytesPerSecond: config.maxBytesPerSecond,
+      maxMessageBytes: config.maxMessageBytes,
+    }),
     compactAfterUpdates: config.compactAfterUpdates,
     compactionDelayMs: config.compactionDelayMs,
     // Well inside the 10 s that Docker and systemd wait after SIGTERM before they kill.

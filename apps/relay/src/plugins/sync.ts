@@ -14,6 +14,7 @@ import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
 import { Compactor } from '../compactor.js';
 import { Connection } from '../connection.js';
+import { ConnectionQuota, type QuotaLimits } from '../connection-quota.js';
 import { KeepAlive } from '../keep-alive.js';
 import type { Room } from '../room.js';
 import { RoomRegistry } from '../room-registry.js';
@@ -27,6 +28,8 @@ export interface SyncPluginOptions {
   /** Unsent bytes past which a connection is closed as a slow reader. */
   readonly maxBufferedBytes: number;
   readonly pingIntervalMs: number;
+  /** What each connection may send per second. */
+  readonly quota: QuotaLimits;
   readonly compactAfterUpdates: number;
   readonly compactionDelayMs: number;
   /** How long a stopping relay keeps starting the compactions it had scheduled. */
@@ -128,11 +131,12 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   app.get(`${SYNC_PATH}/*`, { websocket: true }, (socket: WebSocket, request) => {
     const rawPath = (request.raw.url ?? '').split('?')[0]!.slice(SYNC_PATH.length + 1);
     const roomName = parseRoomName(rawPath);
+    const quota = new ConnectionQuota(options.quota);
     const conn = new Connection(
       socket,
       app.log,
       { room: roomName.ok ? roomName.value : rawPath, conn: request.id },
-      { maxBufferedBytes: options.maxBufferedBytes },
+      { maxBufferedBytes: options.maxBufferedBytes, quota },
     );
     releaseUpgradeRequest(socket, request);
     socket.on('error', (error: Error & { code?: string }) => {
@@ -155,11 +159,17 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     let queued: Uint8Array[] | undefined = [];
 
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (!conn.isOpen) return;
       if (!isBinary) {
         conn.close(CloseCode.UnsupportedData, 'closing connection: text frame received');
         return;
       }
       const frame = toBytes(data);
+      const over = quota.takeFrame(frame.length);
+      if (over !== undefined) {
+        conn.close(CloseCode.RateLimited, `closing connection: ${quota.describe(over)}`);
+        return;
+      }
       if (queued) queued.push(frame);
       else receive(room, conn, frame);
     });

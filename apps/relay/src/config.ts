@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,10 @@ export interface RelayConfig {
   readonly maxMessagesPerSecond: number;
   /** Sustained bytes per second per `/yjs` connection (bursts of ten seconds' worth, or two largest messages). */
   readonly maxBytesPerSecond: number;
+  /** Open WebSockets (`/yjs` and `/signal` together) one client address may hold. */
+  readonly maxConnectionsPerAddress: number;
+  /** Proxies whose X-Forwarded-For names the client (addresses, CIDR ranges, or proxy-addr's names); empty: none. */
+  readonly trustProxy: readonly string[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -117,6 +122,19 @@ const OPTIONS = {
       'Bytes per second per /yjs connection, in bursts of 10 s worth or 2 largest messages; more closes it (4529)',
     defaultValue: String(2 * 1024 * 1024),
   },
+  maxConnectionsPerAddress: {
+    flag: 'max-connections-per-address',
+    env: 'MESHPAD_MAX_CONNECTIONS_PER_ADDRESS',
+    description: 'Open /yjs and /signal connections per client address (IPv6: per /64); more are closed (4530)',
+    defaultValue: '64',
+  },
+  trustProxy: {
+    flag: 'trust-proxy',
+    env: 'MESHPAD_TRUST_PROXY',
+    description:
+      'Proxies whose X-Forwarded-For gives the client address: comma-separated addresses, CIDR ranges, loopback, linklocal, uniquelocal; or off',
+    defaultValue: 'off',
+  },
 } as const satisfies Record<keyof RelayConfig, OptionSpec>;
 
 /** Thrown for an invalid option; the message names the option, the value and what is allowed. */
@@ -148,6 +166,31 @@ function integer(name: keyof typeof OPTIONS, raw: string, min: number, max: numb
     throw new ConfigError(`--${o.flag} (${o.env}) must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Whether `entry` is an address, a CIDR range (address/prefix length) or one of proxy-addr's names. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_ADDRESS_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+function proxyList(raw: string): string[] {
+  if (raw.trim() === 'off' || raw.trim() === '') return [];
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isProxyAddress(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `--trust-proxy (MESHPAD_TRUST_PROXY) must be off or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal, got "${bad}"`,
+    );
+  }
+  return entries;
 }
 
 /** Reads options from flags, then the environment, then defaults. Throws `ConfigError` on bad values. */
@@ -187,5 +230,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     pingIntervalMs: integer('pingIntervalMs', raw('pingIntervalMs'), 10, 3_600_000),
     maxMessagesPerSecond: integer('maxMessagesPerSecond', raw('maxMessagesPerSecond'), 1, 1_000_000_000),
     maxBytesPerSecond: integer('maxBytesPerSecond', raw('maxBytesPerSecond'), 1, 1024 * 1024 * 1024 * 1024),
+    maxConnectionsPerAddress: integer('maxConnectionsPerAddress', raw('maxConnectionsPerAddress'), 1, 1_000_000_000),
+    trustProxy: proxyList(raw('trustProxy')),
   };
 }

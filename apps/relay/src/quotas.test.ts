@@ -35,8 +35,8 @@ function client(target: TestRelay, room: string): StockClient {
   return c;
 }
 
-async function raw(url: string): Promise<RawClient> {
-  const c = await rawSocket(url);
+async function raw(url: string, headers?: Record<string, string>): Promise<RawClient> {
+  const c = await rawSocket(url, headers && { headers });
   sockets.push(c);
   return c;
 }
@@ -88,5 +88,46 @@ describe('per-connection quotas on /yjs', () => {
     const expected = writer.text.toString();
     await waitFor(() => reader.text.toString() === expected, 'the reader has every keystroke and the paste', 15_000);
     expect(target.logs().filter((line) => line.closeCode !== undefined)).toEqual([]);
+  });
+});
+
+describe('connections per address', () => {
+  it('counts /yjs and /signal together, and refuses one more before loading its room', async () => {
+    const target = await start({ MESHPAD_MAX_CONNECTIONS_PER_ADDRESS: '3' });
+    const a = client(target, 'shared');
+    await synced(a);
+    const signal = await raw(`ws://127.0.0.1:${target.port}/signal`);
+    const second = await raw(`${target.syncUrl}/shared`);
+
+    const refused = await raw(`${target.syncUrl}/never-loaded`);
+    expect((await closed(refused.socket)).code).toBe(CloseCode.TooManyConnections.code);
+    expect(target.app.rooms.get('never-loaded')).toBeUndefined();
+    const refusedSignal = await raw(`ws://127.0.0.1:${target.port}/signal`);
+    expect((await closed(refusedSignal.socket)).code).toBe(CloseCode.TooManyConnections.code);
+
+    signal.socket.close();
+    await closed(signal.socket);
+    const admitted = await raw(`${target.syncUrl}/shared`);
+    await waitFor(() => target.app.rooms.get('shared')?.connections.size === 3, 'a place freed up');
+    expect(admitted.socket.readyState).toBe(admitted.socket.OPEN);
+    expect(second.socket.readyState).toBe(second.socket.OPEN);
+  });
+
+  it('takes the client address from X-Forwarded-For only when the proxy is trusted', async () => {
+    const behindProxy = await start({ MESHPAD_MAX_CONNECTIONS_PER_ADDRESS: '1', MESHPAD_TRUST_PROXY: '127.0.0.1' });
+    const url = `${behindProxy.syncUrl}/proxied`;
+    const alice = await raw(url, { 'X-Forwarded-For': '203.0.113.1' });
+    const bob = await raw(url, { 'X-Forwarded-For': '203.0.113.2' });
+    // nginx appends the address it saw to what the client sent: only that last one counts.
+    const aliceAgain = await raw(url, { 'X-Forwarded-For': '198.51.100.9, 203.0.113.1' });
+    expect((await closed(aliceAgain.socket)).code).toBe(CloseCode.TooManyConnections.code);
+    await waitFor(() => behindProxy.app.rooms.get('proxied')?.connections.size === 2, 'alice and bob joined');
+    expect([alice, bob].map((c) => c.socket.readyState)).toEqual([alice.socket.OPEN, bob.socket.OPEN]);
+    await behindProxy.close();
+
+    const direct = await start({ MESHPAD_MAX_CONNECTIONS_PER_ADDRESS: '1' });
+    await raw(`${direct.syncUrl}/direct`, { 'X-Forwarded-For': '203.0.113.1' });
+    const spoofed = await raw(`${direct.syncUrl}/direct`, { 'X-Forwarded-For': '203.0.113.2' });
+    expect((await closed(spoofed.socket)).code).toBe(CloseCode.TooManyConnections.code);
   });
 });

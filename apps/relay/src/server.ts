@@ -3,6 +3,7 @@ import type { DocStore } from '@meshpad/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { RelayConfig } from './config.js';
 import { syncQuotaLimits } from './connection-quota.js';
+import { ConnectionsPerAddress } from './connections-per-address.js';
 import healthPlugin from './plugins/health.js';
 import signalingPlugin from './plugins/signaling.js';
 import syncPlugin from './plugins/sync.js';
@@ -34,6 +35,8 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     forceCloseConnections: true,
+    // Behind a proxy, the client address (counted by --max-connections-per-address) comes from X-Forwarded-For.
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
   });
   // ws (8.23) reads closeTimeout; @types/ws does not list it yet.
   const wsOptions: WebsocketPluginOptions['options'] & { closeTimeout: number } = {
@@ -49,6 +52,7 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
       done();
     },
   });
+  const connectionsPerAddress = new ConnectionsPerAddress(config.maxConnectionsPerAddress);
   await app.register(syncPlugin, {
     store,
     maxMessageBytes: config.maxMessageBytes,
@@ -59,12 +63,13 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
       bytesPerSecond: config.maxBytesPerSecond,
       maxMessageBytes: config.maxMessageBytes,
     }),
+    connectionsPerAddress,
     compactAfterUpdates: config.compactAfterUpdates,
     compactionDelayMs: config.compactionDelayMs,
     // Well inside the 10 s that Docker and systemd wait after SIGTERM before they kill.
     shutdownCompactionBudgetMs: 3000,
   });
-  await app.register(signalingPlugin, { maxBufferedBytes: config.maxBufferedBytes });
+  await app.register(signalingPlugin, { maxBufferedBytes: config.maxBufferedBytes, connectionsPerAddress });
   await app.register(healthPlugin, { store });
   await app.register(webAppPlugin, { webDir: config.webDir });
   return app;

@@ -12,12 +12,15 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
 import { Connection } from '../connection.js';
+import type { ConnectionsPerAddress } from '../connections-per-address.js';
 import { RateLimiter } from '../rate-limiter.js';
 import { releaseUpgradeRequest } from '../upgrade-request.js';
 
 export interface SignalingPluginOptions {
   /** Unsent bytes past which a subscriber is closed as a slow reader rather than buffered for. */
   readonly maxBufferedBytes: number;
+  /** Shared with `/yjs`. */
+  readonly connectionsPerAddress: ConnectionsPerAddress;
 }
 
 interface Peer {
@@ -126,6 +129,15 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
       { signaling: request.id },
       { maxBufferedBytes: options.maxBufferedBytes },
     );
+    const address = request.ip;
+    const admitted = options.connectionsPerAddress.admit(address, socket);
+    releaseUpgradeRequest(socket, request);
+    socket.on('error', (error) => conn.log.warn({ err: error }, 'signaling WebSocket error'));
+    if (!admitted) {
+      const { limit } = options.connectionsPerAddress;
+      conn.close(CloseCode.TooManyConnections, `closing connection: ${address} already holds ${limit} connections`);
+      return;
+    }
     const peer: Peer = {
       conn,
       socket,
@@ -134,8 +146,6 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
       alive: true,
     };
     peers.add(peer);
-    releaseUpgradeRequest(socket, request);
-    socket.on('error', (error) => peer.conn.log.warn({ err: error }, 'signaling WebSocket error'));
     socket.on('pong', () => {
       peer.alive = true;
     });

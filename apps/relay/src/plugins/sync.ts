@@ -15,6 +15,7 @@ import type { RawData, WebSocket } from 'ws';
 import { Compactor } from '../compactor.js';
 import { Connection } from '../connection.js';
 import { ConnectionQuota, type QuotaLimits } from '../connection-quota.js';
+import type { ConnectionsPerAddress } from '../connections-per-address.js';
 import { KeepAlive } from '../keep-alive.js';
 import type { Room } from '../room.js';
 import { RoomRegistry } from '../room-registry.js';
@@ -30,6 +31,8 @@ export interface SyncPluginOptions {
   readonly pingIntervalMs: number;
   /** What each connection may send per second. */
   readonly quota: QuotaLimits;
+  /** Shared with `/signal`. */
+  readonly connectionsPerAddress: ConnectionsPerAddress;
   readonly compactAfterUpdates: number;
   readonly compactionDelayMs: number;
   /** How long a stopping relay keeps starting the compactions it had scheduled. */
@@ -138,6 +141,8 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       { room: roomName.ok ? roomName.value : rawPath, conn: request.id },
       { maxBufferedBytes: options.maxBufferedBytes, quota },
     );
+    const address = request.ip;
+    const admitted = options.connectionsPerAddress.admit(address, socket);
     releaseUpgradeRequest(socket, request);
     socket.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
@@ -149,6 +154,11 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         conn.log.warn({ err: error }, 'WebSocket error');
       }
     });
+    if (!admitted) {
+      const { limit } = options.connectionsPerAddress;
+      conn.close(CloseCode.TooManyConnections, `closing connection: ${address} already holds ${limit} connections`);
+      return;
+    }
     keepAlive.watch(socket, conn);
     if (!roomName.ok) {
       conn.close(CloseCode.InvalidRoomName, `closing connection: ${roomName.error}`);

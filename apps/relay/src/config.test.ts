@@ -18,7 +18,52 @@ describe('parseConfig', () => {
       maxHeldBytes: 1024 * 1024,
       heldUpdateTimeoutMs: 15_000,
       minFreeDiskBytes: 256 * 1024 * 1024,
+      maxBufferedBytes: 8 * 1024 * 1024,
+      pingIntervalMs: 30_000,
+      maxMessagesPerSecond: 1000,
+      maxBytesPerSecond: 2 * 1024 * 1024,
+      maxStructsPerSecond: 10_000,
+      maxConnectionsPerAddress: 64,
+      trustProxy: [],
     });
+  });
+
+  it('reads the transport limits from flags and the environment', () => {
+    const env = {
+      MESHPAD_MAX_BUFFERED_BYTES: '1048576',
+      MESHPAD_PING_INTERVAL_MS: '100',
+      MESHPAD_MAX_MESSAGES_PER_SECOND: '50',
+      MESHPAD_MAX_BYTES_PER_SECOND: '65536',
+      MESHPAD_MAX_CONNECTIONS_PER_ADDRESS: '3',
+      MESHPAD_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,uniquelocal,::1',
+    };
+    expect(parseConfig([], env)).toMatchObject({
+      maxBufferedBytes: 1024 * 1024,
+      pingIntervalMs: 100,
+      maxMessagesPerSecond: 50,
+      maxBytesPerSecond: 65536,
+      maxConnectionsPerAddress: 3,
+      trustProxy: ['127.0.0.1', '10.0.0.0/8', 'uniquelocal', '::1'],
+    });
+    expect(parseConfig(['--trust-proxy', 'off', '--max-connections-per-address', '9'], env)).toMatchObject({
+      trustProxy: [],
+      maxConnectionsPerAddress: 9,
+    });
+    expect(parseConfig([], { MESHPAD_TRUST_PROXY: '' })).toMatchObject({ trustProxy: [] });
+    expect(parseConfig(['--max-messages-per-second', '9'], env)).toMatchObject({ maxMessagesPerSecond: 9 });
+  });
+
+  it('rejects limits out of range', () => {
+    expect(() => parseConfig([], { MESHPAD_PING_INTERVAL_MS: '0' })).toThrow(/--ping-interval-ms/);
+    expect(() => parseConfig(['--max-bytes-per-second', '-1'], {})).toThrow(/--max-bytes-per-second/);
+  });
+
+  it('rejects a trusted proxy that is not an address, a range or a known name', () => {
+    for (const bad of ['true', '10.0.0.0/33', '1.2.3', 'localhost', '127.0.0.1,']) {
+      expect(() => parseConfig(['--trust-proxy', bad], {})).toThrow(
+        /--trust-proxy \(MESHPAD_TRUST_PROXY\) must be off or/,
+      );
+    }
   });
 
   it('reads the environment, and flags win over it', () => {
@@ -55,6 +100,12 @@ describe('parseConfig', () => {
       'MESHPAD_MAX_MESSAGE_BYTES',
       'MESHPAD_SQLITE_SYNCHRONOUS',
       'MESHPAD_CHECKPOINT_AFTER_MS',
+      'MESHPAD_MAX_BUFFERED_BYTES',
+      'MESHPAD_PING_INTERVAL_MS',
+      'MESHPAD_MAX_MESSAGES_PER_SECOND',
+      'MESHPAD_MAX_BYTES_PER_SECOND',
+      'MESHPAD_MAX_CONNECTIONS_PER_ADDRESS',
+      'MESHPAD_TRUST_PROXY',
     ]) {
       expect(help).toContain(name);
     }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,20 @@ export interface RelayConfig {
   readonly heldUpdateTimeoutMs: number;
   /** Free space under which the relay stops storing updates (0: no guard). */
   readonly minFreeDiskBytes: number;
+  /** Unsent bytes one connection may hold on the relay before it is closed as a slow reader. */
+  readonly maxBufferedBytes: number;
+  /** Interval of WebSocket pings on `/yjs`; a connection that misses one is dropped. */
+  readonly pingIntervalMs: number;
+  /** Sustained messages per second per `/yjs` connection (bursts of ten seconds' worth). */
+  readonly maxMessagesPerSecond: number;
+  /** Sustained bytes per second per `/yjs` connection (bursts of ten seconds' worth, or two largest messages). */
+  readonly maxBytesPerSecond: number;
+  /** Sustained Yjs structs per second per `/yjs` connection (bursts of ten seconds' worth, or two largest updates). */
+  readonly maxStructsPerSecond: number;
+  /** Open WebSockets (`/yjs` and `/signal` together) one client address may hold. */
+  readonly maxConnectionsPerAddress: number;
+  /** Proxies whose X-Forwarded-For names the client (addresses, CIDR ranges, or proxy-addr's names); empty: none. */
+  readonly trustProxy: readonly string[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -138,6 +153,50 @@ const OPTIONS = {
     description: 'Free space in the data directory under which no update is stored (4507); 0 turns it off',
     defaultValue: '256',
   },
+  maxBufferedBytes: {
+    flag: 'max-buffered-bytes',
+    env: 'MESHPAD_MAX_BUFFERED_BYTES',
+    description: 'Unsent bytes a connection may hold on the relay; past it, it is closed as a slow reader (4508)',
+    defaultValue: String(8 * 1024 * 1024),
+  },
+  pingIntervalMs: {
+    flag: 'ping-interval-ms',
+    env: 'MESHPAD_PING_INTERVAL_MS',
+    description: 'Interval of pings on /yjs; a connection that misses one is dropped (within twice this)',
+    defaultValue: '30000',
+  },
+  maxMessagesPerSecond: {
+    flag: 'max-messages-per-second',
+    env: 'MESHPAD_MAX_MESSAGES_PER_SECOND',
+    description: 'Messages per second per /yjs connection, in bursts of 10 s worth; more closes it (4529)',
+    defaultValue: '1000',
+  },
+  maxBytesPerSecond: {
+    flag: 'max-bytes-per-second',
+    env: 'MESHPAD_MAX_BYTES_PER_SECOND',
+    description:
+      'Bytes per second per /yjs connection, in bursts of 10 s worth or 2 largest messages; more closes it (4529)',
+    defaultValue: String(2 * 1024 * 1024),
+  },
+  maxStructsPerSecond: {
+    flag: 'max-structs-per-second',
+    env: 'MESHPAD_MAX_STRUCTS_PER_SECOND',
+    description: 'Yjs structs per second per /yjs connection, in bursts of 10 s worth or 2 largest updates (4529)',
+    defaultValue: '10000',
+  },
+  maxConnectionsPerAddress: {
+    flag: 'max-connections-per-address',
+    env: 'MESHPAD_MAX_CONNECTIONS_PER_ADDRESS',
+    description: 'Open /yjs and /signal connections per client address (IPv6: per /64); more are closed (4530)',
+    defaultValue: '64',
+  },
+  trustProxy: {
+    flag: 'trust-proxy',
+    env: 'MESHPAD_TRUST_PROXY',
+    description:
+      'Proxies whose X-Forwarded-For gives the client address: comma-separated addresses, CIDR ranges, loopback, linklocal, uniquelocal; or off',
+    defaultValue: 'off',
+  },
 } as const satisfies Record<Exclude<keyof RelayConfig, 'minFreeDiskBytes'> | 'minFreeDiskMb', OptionSpec>;
 
 /** Thrown for an invalid option; the message names the option, the value and what is allowed. */
@@ -169,6 +228,31 @@ function integer(name: keyof typeof OPTIONS, raw: string, min: number, max: numb
     throw new ConfigError(`--${o.flag} (${o.env}) must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Whether `entry` is an address, a CIDR range (address/prefix length) or one of proxy-addr's names. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_ADDRESS_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
+function proxyList(raw: string): string[] {
+  if (raw.trim() === 'off' || raw.trim() === '') return [];
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isProxyAddress(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `--trust-proxy (MESHPAD_TRUST_PROXY) must be off or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal, got "${bad}"`,
+    );
+  }
+  return entries;
 }
 
 /** Reads options from flags, then the environment, then defaults. Throws `ConfigError` on bad values. */
@@ -211,5 +295,12 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     maxHeldBytes: integer('maxHeldBytes', raw('maxHeldBytes'), 0, 2 ** 32),
     heldUpdateTimeoutMs: integer('heldUpdateTimeoutMs', raw('heldUpdateTimeoutMs'), 1, 3_600_000),
     minFreeDiskBytes: integer('minFreeDiskMb', raw('minFreeDiskMb'), 0, 2 ** 30) * 1024 * 1024,
+    maxBufferedBytes: integer('maxBufferedBytes', raw('maxBufferedBytes'), 1024, 1024 * 1024 * 1024),
+    pingIntervalMs: integer('pingIntervalMs', raw('pingIntervalMs'), 10, 3_600_000),
+    maxMessagesPerSecond: integer('maxMessagesPerSecond', raw('maxMessagesPerSecond'), 1, 1_000_000_000),
+    maxBytesPerSecond: integer('maxBytesPerSecond', raw('maxBytesPerSecond'), 1, 1024 * 1024 * 1024 * 1024),
+    maxStructsPerSecond: integer('maxStructsPerSecond', raw('maxStructsPerSecond'), 1, 1_000_000_000),
+    maxConnectionsPerAddress: integer('maxConnectionsPerAddress', raw('maxConnectionsPerAddress'), 1, 1_000_000_000),
+    trustProxy: proxyList(raw('trustProxy')),
   };
 }

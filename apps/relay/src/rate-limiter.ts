@@ -1,4 +1,4 @@
-/** A token bucket: allows `perSecond` events on average and bursts of up to `burst`. */
+/** A token bucket: allows `perSecond` tokens on average and bursts of up to `burst`. */
 export class RateLimiter {
   private tokens: number;
   private last: number;
@@ -12,12 +12,12 @@ export class RateLimiter {
     this.last = now;
   }
 
-  /** Takes one token; false when the bucket is empty. */
-  take(now = performance.now()): boolean {
+  /** Takes `amount` tokens; false (taking none) when the bucket holds fewer. */
+  take(amount = 1, now = performance.now()): boolean {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < amount) return false;
+    this.tokens -= amount;
     return true;
   }
 }

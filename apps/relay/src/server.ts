@@ -1,13 +1,22 @@
-import websocket from '@fastify/websocket';
+import websocket, { type WebsocketPluginOptions } from '@fastify/websocket';
 import type { DocStore } from '@meshpad/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { RelayConfig } from './config.js';
+import { syncQuotaLimits } from './connection-quota.js';
+import { ConnectionsPerAddress } from './connections-per-address.js';
 import { DiskGuard } from './disk-guard.js';
 import { DEFAULT_HELD_LIMITS } from './held-updates.js';
 import healthPlugin from './plugins/health.js';
 import signalingPlugin from './plugins/signaling.js';
 import syncPlugin from './plugins/sync.js';
 import webAppPlugin from './plugins/web-app.js';
+
+/**
+ * How long a connection the relay closed may take to finish the close handshake before its socket
+ * is destroyed: a client that does not read never receives the close frame, and its unsent data
+ * stays in memory until then.
+ */
+const CLOSE_GRACE_MS = 1000;
 
 export interface RelayOptions {
   readonly config: RelayConfig;
@@ -28,9 +37,16 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
     forceCloseConnections: true,
+    // Behind a proxy, the client address (counted by --max-connections-per-address) comes from X-Forwarded-For.
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
   });
+  // ws (8.23) reads closeTimeout; @types/ws does not list it yet.
+  const wsOptions: WebsocketPluginOptions['options'] & { closeTimeout: number } = {
+    maxPayload: config.maxMessageBytes,
+    closeTimeout: CLOSE_GRACE_MS,
+  };
   await app.register(websocket, {
-    options: { maxPayload: config.maxMessageBytes },
+    options: wsOptions,
     // Only stop accepting: each endpoint's own preClose hook closes its connections with a
     // going-away code (waiting for ws's close callback here would wait for those hooks forever).
     preClose: function stopAccepting(this: FastifyInstance, done: () => void) {
@@ -40,9 +56,20 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
   });
   const diskGuard = await DiskGuard.start(config.dataDir, config.minFreeDiskBytes, app.log);
   app.addHook('onClose', async () => diskGuard.stop());
+  const connectionsPerAddress = new ConnectionsPerAddress(config.maxConnectionsPerAddress);
   await app.register(syncPlugin, {
     store,
     maxMessageBytes: config.maxMessageBytes,
+    maxBufferedBytes: config.maxBufferedBytes,
+    pingIntervalMs: config.pingIntervalMs,
+    quota: syncQuotaLimits({
+      messagesPerSecond: config.maxMessagesPerSecond,
+      bytesPerSecond: config.maxBytesPerSecond,
+      structsPerSecond: config.maxStructsPerSecond,
+      maxMessageBytes: config.maxMessageBytes,
+      maxStructsPerUpdate: config.maxStructsPerUpdate,
+    }),
+    connectionsPerAddress,
     compactAfterUpdates: config.compactAfterUpdates,
     compactionDelayMs: config.compactionDelayMs,
     // Well inside the 10 s that Docker and systemd wait after SIGTERM before they kill.
@@ -60,7 +87,7 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     canStore: () => diskGuard.canStore(),
     compactionThread: { timeoutMs: config.compactionTimeoutMs, maxHeapMb: 512, idleMs: 10_000 },
   });
-  await app.register(signalingPlugin);
+  await app.register(signalingPlugin, { maxBufferedBytes: config.maxBufferedBytes, connectionsPerAddress });
   await app.register(healthPlugin, { store });
   await app.register(webAppPlugin, { webDir: config.webDir });
   return app;

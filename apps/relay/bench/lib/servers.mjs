@@ -13,6 +13,15 @@ const MESHPAD_MAIN = join(relayDir, 'dist', 'main.js');
 const REFERENCE_MAIN = join(relayDir, 'node_modules', 'y-websocket-reference', 'bin', 'server.js');
 /** Meshpad runs with the Node flags and environment it ships with (`npm start`, the Docker image); the reference with none. */
 const MESHPAD_LAUNCH = JSON.parse(readFileSync(join(relayDir, 'launch.json'), 'utf8'));
+/**
+ * Limits lifted for Meshpad in every scenario (--meshpad-env overrides them): all the benchmark's
+ * clients connect from 127.0.0.1, and (c) and (d) drive single connections past the default 1,000
+ * messages per second on purpose.
+ */
+const MESHPAD_BENCH_LIMITS = {
+  MESHPAD_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+  MESHPAD_MAX_MESSAGES_PER_SECOND: '1000000',
+};
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 12_000;
 
@@ -72,6 +81,7 @@ export class ServerProcess {
     const env = {
       ...process.env,
       ...SERVER_KINDS[this.kind].launch.env,
+      ...(this.kind === 'meshpad' ? MESHPAD_BENCH_LIMITS : {}),
       ...this.extraEnv,
       HOST: '127.0.0.1',
       PORT: String(this.port),

@@ -12,8 +12,16 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
 import { Connection } from '../connection.js';
+import type { ConnectionsPerAddress } from '../connections-per-address.js';
 import { RateLimiter } from '../rate-limiter.js';
 import { releaseUpgradeRequest } from '../upgrade-request.js';
+
+export interface SignalingPluginOptions {
+  /** Unsent bytes past which a subscriber is closed as a slow reader rather than buffered for. */
+  readonly maxBufferedBytes: number;
+  /** Shared with `/yjs`. */
+  readonly connectionsPerAddress: ConnectionsPerAddress;
+}
 
 interface Peer {
   readonly conn: Connection;
@@ -45,7 +53,7 @@ function toText(data: RawData): string {
  * subscribers, ping). Unlike y-webrtc's own, bad input closes only that connection, and topics per
  * connection and message rates are bounded.
  */
-async function signalingPlugin(app: FastifyInstance): Promise<void> {
+async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOptions): Promise<void> {
   const topics = new Map<string, Set<Peer>>();
   const peers = new Set<Peer>();
   app.decorate('signalingTopics', topics);
@@ -115,16 +123,29 @@ async function signalingPlugin(app: FastifyInstance): Promise<void> {
   }
 
   app.get(SIGNALING_PATH, { websocket: true }, (socket: WebSocket, request) => {
+    const conn = new Connection(
+      socket,
+      app.log,
+      { signaling: request.id },
+      { maxBufferedBytes: options.maxBufferedBytes },
+    );
+    const address = request.ip;
+    const admitted = options.connectionsPerAddress.admit(address, socket);
+    releaseUpgradeRequest(socket, request);
+    socket.on('error', (error) => conn.log.warn({ err: error }, 'signaling WebSocket error'));
+    if (!admitted) {
+      const { limit } = options.connectionsPerAddress;
+      conn.close(CloseCode.TooManyConnections, `closing connection: ${address} already holds ${limit} connections`);
+      return;
+    }
     const peer: Peer = {
-      conn: new Connection(socket, app.log, { signaling: request.id }),
+      conn,
       socket,
       topics: new Set(),
       limiter: new RateLimiter(SIGNALING_RATE.perSecond, SIGNALING_RATE.burst),
       alive: true,
     };
     peers.add(peer);
-    releaseUpgradeRequest(socket, request);
-    socket.on('error', (error) => peer.conn.log.warn({ err: error }, 'signaling WebSocket error'));
     socket.on('pong', () => {
       peer.alive = true;
     });

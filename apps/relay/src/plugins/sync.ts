@@ -16,6 +16,9 @@ import type { RawData, WebSocket } from 'ws';
 import { CompactionThread, type CompactionThreadOptions } from '../compaction-thread.js';
 import { Compactor } from '../compactor.js';
 import { Connection } from '../connection.js';
+import { ConnectionQuota, type QuotaLimits } from '../connection-quota.js';
+import type { ConnectionsPerAddress } from '../connections-per-address.js';
+import { KeepAlive } from '../keep-alive.js';
 import type { Room, RoomLimits } from '../room.js';
 import { RoomRegistry } from '../room-registry.js';
 import { UpdateFlusher } from '../update-flusher.js';
@@ -25,6 +28,13 @@ export interface SyncPluginOptions {
   readonly store: DocStore;
   /** Only for the log line when a client exceeds it; @fastify/websocket enforces it. */
   readonly maxMessageBytes: number;
+  /** Unsent bytes past which a connection is closed as a slow reader. */
+  readonly maxBufferedBytes: number;
+  readonly pingIntervalMs: number;
+  /** What each connection may send per second. */
+  readonly quota: QuotaLimits;
+  /** Shared with `/signal`. */
+  readonly connectionsPerAddress: ConnectionsPerAddress;
   readonly compactAfterUpdates: number;
   readonly compactionDelayMs: number;
   /** How long a stopping relay keeps starting the compactions it had scheduled. */
@@ -67,12 +77,13 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   );
   const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));
   const connections = new Set<Connection>();
+  const keepAlive = new KeepAlive(options.pingIntervalMs);
   app.decorate('rooms', rooms);
 
   function handle(room: Room, conn: Connection, message: ClientMessage, frame: Uint8Array): void {
     switch (message.kind) {
       case 'sync-step1':
-        conn.send(room.syncStep2(message.stateVector));
+        conn.answer('sync', () => room.syncStep2(message.stateVector));
         return;
       case 'sync-step2':
       case 'update': {
@@ -81,6 +92,11 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
             CloseCode.DiskFull,
             'closing connection: the data directory is nearly full, so no update is stored',
           );
+          return;
+        }
+        const quota = conn.quota;
+        if (quota !== undefined && !quota.take('structs', message.decoded.structs.length)) {
+          conn.close(CloseCode.RateLimited, `closing connection: ${quota.describe('structs')}`);
           return;
         }
         const intake = room.receive(conn, message.update, message.decoded);
@@ -98,7 +114,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         return;
       }
       case 'query-awareness':
-        conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));
+        conn.answer('awareness', () => encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));
         return;
       case 'save-request':
         // Confirmed once on disk, not only stored: the client then stops counting these edits as unsaved.
@@ -136,6 +152,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
 
   // Tell every client to come back later, then store what is pending, before the server stops.
   app.addHook('preClose', async () => {
+    keepAlive.stop();
     for (const conn of connections) conn.close(CloseCode.GoingAway, 'relay shutting down');
     await flusher.drain();
   });
@@ -150,7 +167,15 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   app.get(`${SYNC_PATH}/*`, { websocket: true }, (socket: WebSocket, request) => {
     const rawPath = (request.raw.url ?? '').split('?')[0]!.slice(SYNC_PATH.length + 1);
     const roomName = parseRoomName(rawPath);
-    const conn = new Connection(socket, app.log, { room: roomName.ok ? roomName.value : rawPath, conn: request.id });
+    const quota = new ConnectionQuota(options.quota);
+    const conn = new Connection(
+      socket,
+      app.log,
+      { room: roomName.ok ? roomName.value : rawPath, conn: request.id },
+      { maxBufferedBytes: options.maxBufferedBytes, quota },
+    );
+    const address = request.ip;
+    const admitted = options.connectionsPerAddress.admit(address, socket);
     releaseUpgradeRequest(socket, request);
     socket.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
@@ -162,6 +187,12 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         conn.log.warn({ err: error }, 'WebSocket error');
       }
     });
+    if (!admitted) {
+      const { limit } = options.connectionsPerAddress;
+      conn.close(CloseCode.TooManyConnections, `closing connection: ${address} already holds ${limit} connections`);
+      return;
+    }
+    keepAlive.watch(socket, conn);
     if (!roomName.ok) {
       conn.close(CloseCode.InvalidRoomName, `closing connection: ${roomName.error}`);
       return;
@@ -171,11 +202,17 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     let queued: Uint8Array[] | undefined = [];
 
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (!conn.isOpen) return;
       if (!isBinary) {
         conn.close(CloseCode.UnsupportedData, 'closing connection: text frame received');
         return;
       }
       const frame = toBytes(data);
+      const over = quota.takeFrame(frame.length);
+      if (over !== undefined) {
+        conn.close(CloseCode.RateLimited, `closing connection: ${quota.describe(over)}`);
+        return;
+      }
       if (queued) queued.push(frame);
       else receive(room, conn, frame);
     });

@@ -1,0 +1,70 @@
+import { RateLimiter } from './rate-limiter.js';
+
+/** What a connection's quotas count: frames, their bytes, and the Yjs structs in its updates. */
+export type QuotaKind = 'messages' | 'bytes' | 'structs';
+
+/** A sustained rate, and the most a connection may spend at once after a quiet period. */
+export interface QuotaRate {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+export type QuotaLimits = Readonly<Record<QuotaKind, QuotaRate>>;
+
+/** Seconds of its sustained rate that a quota lets a connection spend at once. */
+export const QUOTA_BURST_SECONDS = 10;
+
+/**
+ * The quotas of a `/yjs` connection. A paste or an import is one message, so the byte bucket holds
+ * at least two messages of the largest size the relay accepts, and the struct bucket two updates of
+ * the most structs it accepts (a client back from a long time offline sends its work at once).
+ */
+export function syncQuotaLimits(options: {
+  readonly messagesPerSecond: number;
+  readonly bytesPerSecond: number;
+  readonly structsPerSecond: number;
+  readonly maxMessageBytes: number;
+  readonly maxStructsPerUpdate: number;
+}): QuotaLimits {
+  const { messagesPerSecond, bytesPerSecond, structsPerSecond } = options;
+  const burst = (perSecond: number, largest: number) => Math.max(perSecond * QUOTA_BURST_SECONDS, 2 * largest);
+  return {
+    messages: { perSecond: messagesPerSecond, burst: messagesPerSecond * QUOTA_BURST_SECONDS },
+    bytes: { perSecond: bytesPerSecond, burst: burst(bytesPerSecond, options.maxMessageBytes) },
+    structs: { perSecond: structsPerSecond, burst: burst(structsPerSecond, options.maxStructsPerUpdate) },
+  };
+}
+
+/** One connection's token buckets: what it may send per second, by kind. */
+export class ConnectionQuota {
+  private readonly buckets: Record<QuotaKind, RateLimiter>;
+
+  constructor(
+    private readonly limits: QuotaLimits,
+    now = performance.now(),
+  ) {
+    this.buckets = {
+      messages: new RateLimiter(limits.messages.perSecond, limits.messages.burst, now),
+      bytes: new RateLimiter(limits.bytes.perSecond, limits.bytes.burst, now),
+      structs: new RateLimiter(limits.structs.perSecond, limits.structs.burst, now),
+    };
+  }
+
+  /** Takes `amount` of `kind`; false when that would go over the quota. */
+  take(kind: QuotaKind, amount: number, now = performance.now()): boolean {
+    return this.buckets[kind].take(amount, now);
+  }
+
+  /** Counts one received frame of `bytes`; returns the quota it went over, if any. */
+  takeFrame(bytes: number, now = performance.now()): QuotaKind | undefined {
+    if (!this.take('messages', 1, now)) return 'messages';
+    if (!this.take('bytes', bytes, now)) return 'bytes';
+    return undefined;
+  }
+
+  /** The quota of `kind` in words, for the log line of a connection closed for going over it. */
+  describe(kind: QuotaKind): string {
+    const { perSecond, burst } = this.limits[kind];
+    return `more than ${perSecond} ${kind} per second (bursts of ${burst})`;
+  }
+}

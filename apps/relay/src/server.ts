@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
 import type { DocStore } from '@meshpad/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -6,6 +7,7 @@ import healthPlugin from './plugins/health.js';
 import signalingPlugin from './plugins/signaling.js';
 import syncPlugin from './plugins/sync.js';
 import webAppPlugin from './plugins/web-app.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface RelayOptions {
   readonly config: RelayConfig;
@@ -15,7 +17,10 @@ export interface RelayOptions {
   readonly logStream?: NodeJS.WritableStream;
 }
 
-/** Builds the relay (not yet listening): sync endpoint, health check and the web app. */
+/**
+ * Builds the relay (not yet listening): security headers, the sync and signaling endpoints, the health
+ * check and the web app.
+ */
 export async function createRelay({ config, store, logStream }: RelayOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // process.stdout rather than pino's own destination: on a closed pipe (EPIPE) the latter retries a
@@ -36,6 +41,7 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
       done();
     },
   });
+  await app.register(helmet, securityHeaders);
   await app.register(syncPlugin, {
     store,
     maxMessageBytes: config.maxMessageBytes,

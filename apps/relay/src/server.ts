@@ -4,9 +4,11 @@ import type { DocStore } from '@meshpad/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { RelayConfig } from './config.js';
 import healthPlugin from './plugins/health.js';
+import originGuard from './plugins/origin-guard.js';
 import signalingPlugin from './plugins/signaling.js';
 import syncPlugin from './plugins/sync.js';
 import webAppPlugin from './plugins/web-app.js';
+import { isLoopbackAddress } from './request-origin.js';
 import { securityHeaders } from './security-headers.js';
 
 export interface RelayOptions {
@@ -18,8 +20,8 @@ export interface RelayOptions {
 }
 
 /**
- * Builds the relay (not yet listening): security headers, the sync and signaling endpoints, the health
- * check and the web app.
+ * Builds the relay (not yet listening): security headers, Host and Origin checks, the sync and signaling
+ * endpoints, the health check and the web app.
  */
 export async function createRelay({ config, store, logStream }: RelayOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,7 +43,14 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
       done();
     },
   });
+  // In this order: @fastify/websocket marks upgrades, helmet's headers are on every answer (refusals
+  // too), and the guard runs before any route.
   await app.register(helmet, securityHeaders);
+  await app.register(originGuard, {
+    loopbackOnly: isLoopbackAddress(config.host),
+    publicOrigin: config.publicOrigin,
+    allowedOrigins: config.allowedOrigins,
+  });
   await app.register(syncPlugin, {
     store,
     maxMessageBytes: config.maxMessageBytes,

@@ -149,9 +149,9 @@ export interface RawClient {
   readonly frames: Uint8Array[];
 }
 
-/** A raw WebSocket to the relay, for sending frames no stock client would. */
-export async function rawSocket(url: string): Promise<RawClient> {
-  const socket = new WebSocket(url);
+/** A raw WebSocket to the relay, for sending frames no stock client would (or headers: `origin`, `headers`). */
+export async function rawSocket(url: string, options?: WebSocket.ClientOptions): Promise<RawClient> {
+  const socket = new WebSocket(url, options);
   const frames: Uint8Array[] = [];
   // Attached before 'open': the relay's first frames can arrive in the same read as the handshake.
   socket.on('message', (data: Buffer) => frames.push(new Uint8Array(data)));

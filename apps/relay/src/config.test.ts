@@ -89,6 +89,37 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--nope'], {})).toThrow(/Unknown option/);
   });
 
+  it('allows same-host browser origins by default, the public origin once it is set, or the list given', () => {
+    expect(parseConfig([], {})).toMatchObject({ publicOrigin: undefined, allowedOrigins: 'same-host' });
+    expect(parseConfig([], { MESHPAD_PUBLIC_ORIGIN: 'https://Pad.Example.com/' })).toMatchObject({
+      publicOrigin: 'https://pad.example.com',
+      allowedOrigins: ['https://pad.example.com'],
+    });
+    const listed = parseConfig(['--allowed-origins', 'https://a.example, http://b.example:8080'], {
+      MESHPAD_PUBLIC_ORIGIN: 'https://pad.example.com',
+      MESHPAD_ALLOWED_ORIGINS: 'https://ignored.example',
+    });
+    expect(listed.allowedOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
+  });
+
+  it('rejects anything but http(s) origins, naming the option', () => {
+    for (const bad of [
+      'pad.example.com',
+      'https://pad.example.com/app',
+      'https://pad.example.com?x',
+      'ftp://x.example',
+    ]) {
+      expect(() => parseConfig(['--public-origin', bad], {}), bad).toThrow(
+        new ConfigError(
+          `--public-origin (MESHPAD_PUBLIC_ORIGIN) takes origins such as https://pad.example.com (scheme, host, optional port; no path), got "${bad}"`,
+        ),
+      );
+    }
+    expect(() => parseConfig([], { MESHPAD_ALLOWED_ORIGINS: 'https://a.example,,https://b.example' })).toThrow(
+      /--allowed-origins \(MESHPAD_ALLOWED_ORIGINS\) takes origins .* got ""/,
+    );
+  });
+
   it('lists every option with its variable in --help', () => {
     const help = helpText();
     for (const name of [
@@ -106,6 +137,8 @@ describe('parseConfig', () => {
       'MESHPAD_MAX_BYTES_PER_SECOND',
       'MESHPAD_MAX_CONNECTIONS_PER_ADDRESS',
       'MESHPAD_TRUST_PROXY',
+      'MESHPAD_PUBLIC_ORIGIN',
+      'MESHPAD_ALLOWED_ORIGINS',
     ]) {
       expect(help).toContain(name);
     }

@@ -45,6 +45,13 @@ export interface RelayConfig {
   readonly maxConnectionsPerAddress: number;
   /** Proxies whose X-Forwarded-For names the client (addresses, CIDR ranges, or proxy-addr's names); empty: none. */
   readonly trustProxy: readonly string[];
+  /** The origin browsers load the app from (`https://pad.example.com`), when the relay is told it. */
+  readonly publicOrigin: string | undefined;
+  /**
+   * Browser origins whose pages may open WebSockets; `same-host` (the default without a public origin)
+   * allows a page whose origin names the host the request was addressed to.
+   */
+  readonly allowedOrigins: readonly string[] | 'same-host';
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -197,6 +204,19 @@ const OPTIONS = {
       'Proxies whose X-Forwarded-For gives the client address: comma-separated addresses, CIDR ranges, loopback, linklocal, uniquelocal; or off',
     defaultValue: 'off',
   },
+  publicOrigin: {
+    flag: 'public-origin',
+    env: 'MESHPAD_PUBLIC_ORIGIN',
+    description:
+      'Origin browsers reach the relay at (https://pad.example.com); its host is also answered on a loopback bind',
+    defaultValue: 'none',
+  },
+  allowedOrigins: {
+    flag: 'allowed-origins',
+    env: 'MESHPAD_ALLOWED_ORIGINS',
+    description: 'Comma-separated browser origins allowed to open WebSockets; clients that send no Origin always are',
+    defaultValue: 'public origin, or same host',
+  },
 } as const satisfies Record<Exclude<keyof RelayConfig, 'minFreeDiskBytes'> | 'minFreeDiskMb', OptionSpec>;
 
 /** Thrown for an invalid option; the message names the option, the value and what is allowed. */
@@ -255,6 +275,24 @@ function proxyList(raw: string): string[] {
   return entries;
 }
 
+/** Validates an origin (`scheme://host[:port]`, http or https) and returns its normal form. */
+function origin(name: 'publicOrigin' | 'allowedOrigins', raw: string): string {
+  const o = OPTIONS[name];
+  const fail = () =>
+    new ConfigError(
+      `--${o.flag} (${o.env}) takes origins such as https://pad.example.com (scheme, host, optional port; no path), got "${raw}"`,
+    );
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw fail();
+  }
+  const bare = url.pathname === '/' && !/[?#]/.test(raw) && url.username === '' && url.password === '';
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !bare) throw fail();
+  return url.origin;
+}
+
 /** Reads options from flags, then the environment, then defaults. Throws `ConfigError` on bad values. */
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = process.cwd()): RelayConfig {
   const { values } = parseArgs({
@@ -277,6 +315,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     );
   }
   const webDirRaw = values[OPTIONS.webDir.flag] ?? env[OPTIONS.webDir.env];
+  const optional = (name: 'publicOrigin' | 'allowedOrigins'): string | undefined => {
+    const value = (values[OPTIONS[name].flag] as string | undefined) ?? env[OPTIONS[name].env];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const publicOriginRaw = optional('publicOrigin');
+  const publicOrigin = publicOriginRaw === undefined ? undefined : origin('publicOrigin', publicOriginRaw);
+  const allowedOriginsRaw = optional('allowedOrigins');
   return {
     host: raw('host'),
     port: integer('port', raw('port'), 0, 65535),
@@ -302,5 +347,12 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     maxStructsPerSecond: integer('maxStructsPerSecond', raw('maxStructsPerSecond'), 1, 1_000_000_000),
     maxConnectionsPerAddress: integer('maxConnectionsPerAddress', raw('maxConnectionsPerAddress'), 1, 1_000_000_000),
     trustProxy: proxyList(raw('trustProxy')),
+    publicOrigin,
+    allowedOrigins:
+      allowedOriginsRaw !== undefined
+        ? allowedOriginsRaw.split(',').map((entry) => origin('allowedOrigins', entry.trim()))
+        : publicOrigin !== undefined
+          ? [publicOrigin]
+          : 'same-host',
   };
 }

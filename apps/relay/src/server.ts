@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import websocket, { type WebsocketPluginOptions } from '@fastify/websocket';
 import type { DocStore } from '@meshpad/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -7,9 +8,12 @@ import { ConnectionsPerAddress } from './connections-per-address.js';
 import { DiskGuard } from './disk-guard.js';
 import { DEFAULT_HELD_LIMITS } from './held-updates.js';
 import healthPlugin from './plugins/health.js';
+import originGuard from './plugins/origin-guard.js';
 import signalingPlugin from './plugins/signaling.js';
 import syncPlugin from './plugins/sync.js';
 import webAppPlugin from './plugins/web-app.js';
+import { isLoopbackAddress } from './request-origin.js';
+import { securityHeaders } from './security-headers.js';
 
 /**
  * How long a connection the relay closed may take to finish the close handshake before its socket
@@ -26,7 +30,10 @@ export interface RelayOptions {
   readonly logStream?: NodeJS.WritableStream;
 }
 
-/** Builds the relay (not yet listening): sync endpoint, health check and the web app. */
+/**
+ * Builds the relay (not yet listening): security headers, Host and Origin checks, the sync and signaling
+ * endpoints, the health check and the web app.
+ */
 export async function createRelay({ config, store, logStream }: RelayOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // process.stdout rather than pino's own destination: on a closed pipe (EPIPE) the latter retries a
@@ -57,6 +64,14 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
   const diskGuard = await DiskGuard.start(config.dataDir, config.minFreeDiskBytes, app.log);
   app.addHook('onClose', async () => diskGuard.stop());
   const connectionsPerAddress = new ConnectionsPerAddress(config.maxConnectionsPerAddress);
+  // In this order: @fastify/websocket marks upgrades, helmet's headers are on every answer (refusals
+  // too), and the guard runs before any route.
+  await app.register(helmet, securityHeaders);
+  await app.register(originGuard, {
+    loopbackOnly: isLoopbackAddress(config.host),
+    publicOrigin: config.publicOrigin,
+    allowedOrigins: config.allowedOrigins,
+  });
   await app.register(syncPlugin, {
     store,
     maxMessageBytes: config.maxMessageBytes,

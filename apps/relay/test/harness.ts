@@ -155,7 +155,7 @@ export interface RawClient {
   readonly closed: Promise<{ code: number; reason: string }>;
 }
 
-/** A raw WebSocket to the relay, for sending frames no stock client would (`options` as ws takes them). */
+/** A raw WebSocket to the relay, for sending frames (or headers) no stock client would (`options` as ws takes them). */
 export async function rawSocket(url: string, options?: WebSocket.ClientOptions): Promise<RawClient> {
   const socket = new WebSocket(url, options);
   const frames: Uint8Array[] = [];

@@ -31,7 +31,10 @@ export const CloseCode = {
   Unauthorized: { code: 4401, reason: 'Unauthorized', class: 'permanent' },
   /** A sync message carried a Yjs update or state vector that does not decode or can never integrate. */
   InvalidUpdate: { code: 4402, reason: 'Invalid Yjs update', class: 'permanent' },
-  /** Reserved for access control: the token does not grant this, or was revoked. */
+  /**
+   * A browser page of an origin the relay does not allow, or a request for a host name a loopback-bound
+   * relay does not answer (DNS rebinding); later also access control: the token does not grant this.
+   */
   Forbidden: { code: 4403, reason: 'Forbidden', class: 'permanent' },
   /** The room name in the URL is empty, too long, or not valid UTF-8 percent-encoding. */
   InvalidRoomName: { code: 4404, reason: 'Invalid room name', class: 'permanent' },

@@ -12,6 +12,10 @@ describe('parseConfig', () => {
       maxMessageBytes: 16 * 1024 * 1024,
       sqliteSynchronous: 'NORMAL',
       checkpointAfterMs: 1000,
+      awarenessClientsPerConnection: 8,
+      awarenessStateBytes: 4096,
+      awarenessEntriesPerMessage: 64,
+      awarenessOwnerTimeoutMs: 30_000,
     });
   });
 
@@ -49,6 +53,10 @@ describe('parseConfig', () => {
       'MESHPAD_MAX_MESSAGE_BYTES',
       'MESHPAD_SQLITE_SYNCHRONOUS',
       'MESHPAD_CHECKPOINT_AFTER_MS',
+      'MESHPAD_AWARENESS_CLIENTS_PER_CONNECTION',
+      'MESHPAD_AWARENESS_STATE_BYTES',
+      'MESHPAD_AWARENESS_ENTRIES_PER_MESSAGE',
+      'MESHPAD_AWARENESS_OWNER_TIMEOUT_MS',
     ]) {
       expect(help).toContain(name);
     }

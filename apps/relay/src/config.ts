@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '@meshpad/protocol';
+import { DEFAULT_AWARENESS_LIMITS, DEFAULT_MAX_MESSAGE_BYTES } from '@meshpad/protocol';
 
 /** Everything the relay can be configured with, read once at start-up. */
 export interface RelayConfig {
@@ -18,6 +18,14 @@ export interface RelayConfig {
   readonly compactAfterUpdates: number;
   /** Quiet time a room waits before a scheduled compaction runs. */
   readonly compactionDelayMs: number;
+  /** Awareness client ids one connection may own at once. */
+  readonly awarenessClientsPerConnection: number;
+  /** Longest awareness state accepted, in UTF-8 bytes. */
+  readonly awarenessStateBytes: number;
+  /** Entries of one awareness message the relay looks at. */
+  readonly awarenessEntriesPerMessage: number;
+  /** Silence after which a connection loses a client id it owned. */
+  readonly awarenessOwnerTimeoutMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -83,6 +91,30 @@ const OPTIONS = {
     env: 'MESHPAD_COMPACTION_DELAY_MS',
     description: 'Quiet time before a scheduled compaction runs',
     defaultValue: '2000',
+  },
+  awarenessClientsPerConnection: {
+    flag: 'awareness-clients-per-connection',
+    env: 'MESHPAD_AWARENESS_CLIENTS_PER_CONNECTION',
+    description: 'Awareness client ids one connection may own (itself and mesh peers it forwards); more are ignored',
+    defaultValue: String(DEFAULT_AWARENESS_LIMITS.clientsPerConnection),
+  },
+  awarenessStateBytes: {
+    flag: 'awareness-state-bytes',
+    env: 'MESHPAD_AWARENESS_STATE_BYTES',
+    description: 'Longest awareness state (presence) in bytes of JSON; longer ones are ignored',
+    defaultValue: String(DEFAULT_AWARENESS_LIMITS.stateBytes),
+  },
+  awarenessEntriesPerMessage: {
+    flag: 'awareness-entries-per-message',
+    env: 'MESHPAD_AWARENESS_ENTRIES_PER_MESSAGE',
+    description: 'Entries of one awareness message the relay looks at; the rest are ignored',
+    defaultValue: String(DEFAULT_AWARENESS_LIMITS.entriesPerMessage),
+  },
+  awarenessOwnerTimeoutMs: {
+    flag: 'awareness-owner-timeout-ms',
+    env: 'MESHPAD_AWARENESS_OWNER_TIMEOUT_MS',
+    description: "Silence after which another connection may take over a client id's awareness state",
+    defaultValue: String(DEFAULT_AWARENESS_LIMITS.ownerTimeoutMs),
   },
 } as const satisfies Record<keyof RelayConfig, OptionSpec>;
 
@@ -150,5 +182,14 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     checkpointAfterMs: integer('checkpointAfterMs', raw('checkpointAfterMs'), 1, 60_000),
     compactAfterUpdates: integer('compactAfterUpdates', raw('compactAfterUpdates'), 1, 10_000_000),
     compactionDelayMs: integer('compactionDelayMs', raw('compactionDelayMs'), 0, 3_600_000),
+    awarenessClientsPerConnection: integer(
+      'awarenessClientsPerConnection',
+      raw('awarenessClientsPerConnection'),
+      1,
+      1_000_000,
+    ),
+    awarenessStateBytes: integer('awarenessStateBytes', raw('awarenessStateBytes'), 2, 1024 * 1024 * 1024),
+    awarenessEntriesPerMessage: integer('awarenessEntriesPerMessage', raw('awarenessEntriesPerMessage'), 1, 1_000_000),
+    awarenessOwnerTimeoutMs: integer('awarenessOwnerTimeoutMs', raw('awarenessOwnerTimeoutMs'), 1, 3_600_000),
   };
 }

@@ -1,5 +1,6 @@
 import type { DocStore } from '@meshpad/storage';
 import type { FastifyBaseLogger } from 'fastify';
+import type { AwarenessLimits } from './awareness-registry.js';
 import type { Compactor } from './compactor.js';
 import { Room } from './room.js';
 import type { UpdateFlusher } from './update-flusher.js';
@@ -18,6 +19,7 @@ export class RoomRegistry {
     private readonly compactor: Compactor,
     private readonly compactAfterUpdates: number,
     private readonly log: FastifyBaseLogger,
+    private readonly awarenessLimits: AwarenessLimits,
   ) {}
 
   get size(): number {
@@ -38,7 +40,7 @@ export class RoomRegistry {
   acquire(name: string): Room {
     let room = this.rooms.get(name);
     if (room === undefined) {
-      room = new Room(name);
+      room = new Room(name, this.awarenessLimits);
       this.rooms.set(name, room);
       room.ready = this.load(room);
     }

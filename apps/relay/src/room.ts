@@ -6,7 +6,7 @@ import {
   encodeSyncUpdate,
 } from '@meshpad/protocol';
 import * as Y from 'yjs';
-import { AwarenessRegistry } from './awareness-registry.js';
+import { type AwarenessLimits, AwarenessRegistry } from './awareness-registry.js';
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
 import { mergeUpdates } from './update-merge.js';
@@ -25,7 +25,7 @@ const EMPTY_STATE_VECTOR_LENGTH = 1;
  */
 export class Room {
   readonly connections = new Set<Connection>();
-  readonly awareness = new AwarenessRegistry();
+  readonly awareness: AwarenessRegistry;
   /** Connections that joined or are joining; the room is unloaded when it drops to zero. */
   refs = 0;
   /** Updates stored since the room was loaded, plus what was stored before, for compaction decisions. */
@@ -37,7 +37,12 @@ export class Room {
   private doc = new DocState();
   private stateVectorCache: Uint8Array | undefined;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    awarenessLimits?: AwarenessLimits,
+  ) {
+    this.awareness = new AwarenessRegistry(awarenessLimits);
+  }
 
   /** Sets the state read from storage. */
   load(updates: readonly Uint8Array[]): void {
@@ -61,9 +66,8 @@ export class Room {
   join(conn: Connection): void {
     this.connections.add(conn);
     conn.send(encodeSyncStep1(this.stateVector()));
-    if (this.awareness.size > 0) {
-      conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness.entries())));
-    }
+    const present = this.awareness.entries();
+    if (present.length > 0) conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(present)));
   }
 
   /** Removes a connection and tells the others that its awareness states are gone. */

@@ -43,6 +43,12 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     compactionDelayMs: config.compactionDelayMs,
     // Well inside the 10 s that Docker and systemd wait after SIGTERM before they kill.
     shutdownCompactionBudgetMs: 3000,
+    awareness: {
+      clientsPerConnection: config.awarenessClientsPerConnection,
+      stateBytes: config.awarenessStateBytes,
+      entriesPerMessage: config.awarenessEntriesPerMessage,
+      ownerTimeoutMs: config.awarenessOwnerTimeoutMs,
+    },
   });
   await app.register(signalingPlugin);
   await app.register(healthPlugin, { store });

@@ -15,6 +15,7 @@ export {
   isPermanentClose,
 } from './close-codes.js';
 export {
+  DEFAULT_AWARENESS_LIMITS,
   DEFAULT_MAX_MESSAGE_BYTES,
   MAX_ROOM_NAME_LENGTH,
   MAX_SIGNALING_MESSAGE_BYTES,

@@ -24,3 +24,18 @@ export const SIGNALING_RATE = { perSecond: 50, burst: 200 } as const;
 
 /** Interval of WebSocket pings on signaling connections; a peer that misses one is dropped. */
 export const SIGNALING_PING_INTERVAL_MS = 30_000;
+
+/**
+ * Default bounds on awareness (presence) entries, per relay connection. A connection owns the client ids it announced
+ * first; see PROTOCOL.md "Awareness ownership".
+ */
+export const DEFAULT_AWARENESS_LIMITS = {
+  /** Client ids one connection may own: its own, plus the mesh peers a Meshpad session forwards for. */
+  clientsPerConnection: 8,
+  /** Longest state, in UTF-8 bytes of JSON text; a Meshpad state (name, colours, cursor, links) stays under 500. */
+  stateBytes: 4096,
+  /** Entries of one awareness message the relay looks at; the rest are ignored. */
+  entriesPerMessage: 64,
+  /** Silence after which an owner loses a client id: y-protocols renews every 15 s and drops a state after 30 s. */
+  ownerTimeoutMs: 30_000,
+} as const;

@@ -12,6 +12,7 @@ import type { DocStore } from '@meshpad/storage';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
+import type { AwarenessLimits } from '../awareness-registry.js';
 import { Compactor } from '../compactor.js';
 import { Connection } from '../connection.js';
 import type { Room } from '../room.js';
@@ -27,6 +28,7 @@ export interface SyncPluginOptions {
   readonly compactionDelayMs: number;
   /** How long a stopping relay keeps starting the compactions it had scheduled. */
   readonly shutdownCompactionBudgetMs: number;
+  readonly awareness: AwarenessLimits;
 }
 
 declare module 'fastify' {
@@ -50,7 +52,14 @@ function toBytes(data: RawData): Uint8Array {
 async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Promise<void> {
   const { store } = options;
   const compactor = new Compactor(store, app.log, options.compactionDelayMs, (name) => rooms.get(name));
-  const rooms: RoomRegistry = new RoomRegistry(store, () => flusher, compactor, options.compactAfterUpdates, app.log);
+  const rooms: RoomRegistry = new RoomRegistry(
+    store,
+    () => flusher,
+    compactor,
+    options.compactAfterUpdates,
+    app.log,
+    options.awareness,
+  );
   const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));
   const connections = new Set<Connection>();
   app.decorate('rooms', rooms);
@@ -68,7 +77,8 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         const accepted = room.awareness.apply(message.entries, conn);
         // Sent to the sender too: y-websocket 3 clients drop a connection that received nothing for
         // 30 s and count on the echo of their 15 s awareness renewal. Frames that changed nothing
-        // (clients send back every state they receive) go nowhere.
+        // (clients send back every state they receive) go nowhere, nor do entries for ids another
+        // connection owns or over the limits (PROTOCOL.md, "Awareness ownership").
         if (accepted.length === message.entries.length) room.broadcast(frame);
         else if (accepted.length > 0) room.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(accepted)));
         return;

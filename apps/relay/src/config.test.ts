@@ -25,6 +25,10 @@ describe('parseConfig', () => {
       maxStructsPerSecond: 10_000,
       maxConnectionsPerAddress: 64,
       trustProxy: [],
+      awarenessClientsPerConnection: 8,
+      awarenessStateBytes: 4096,
+      awarenessEntriesPerMessage: 64,
+      awarenessOwnerTimeoutMs: 30_000,
     });
   });
 
@@ -139,6 +143,10 @@ describe('parseConfig', () => {
       'MESHPAD_TRUST_PROXY',
       'MESHPAD_PUBLIC_ORIGIN',
       'MESHPAD_ALLOWED_ORIGINS',
+      'MESHPAD_AWARENESS_CLIENTS_PER_CONNECTION',
+      'MESHPAD_AWARENESS_STATE_BYTES',
+      'MESHPAD_AWARENESS_ENTRIES_PER_MESSAGE',
+      'MESHPAD_AWARENESS_OWNER_TIMEOUT_MS',
     ]) {
       expect(help).toContain(name);
     }

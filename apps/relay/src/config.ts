@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_UPDATE_LIMITS } from '@meshpad/protocol';
+import { DEFAULT_AWARENESS_LIMITS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_UPDATE_LIMITS } from '@meshpad/protocol';
 import { DEFAULT_HELD_LIMITS } from './held-updates.js';
 import { DEFAULT_ROOM_LIMITS } from './room.js';
 
@@ -52,6 +52,14 @@ export interface RelayConfig {
    * allows a page whose origin names the host the request was addressed to.
    */
   readonly allowedOrigins: readonly string[] | 'same-host';
+  /** Awareness client ids one connection may own at once. */
+  readonly awarenessClientsPerConnection: number;
+  /** Longest awareness state accepted, in UTF-8 bytes. */
+  readonly awarenessStateBytes: number;
+  /** Entries of one awareness message the relay looks at. */
+  readonly awarenessEntriesPerMessage: number;
+  /** Silence after which a connection loses a client id it owned. */
+  readonly awarenessOwnerTimeoutMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -217,6 +225,30 @@ const OPTIONS = {
     description: 'Comma-separated browser origins allowed to open WebSockets; clients that send no Origin always are',
     defaultValue: 'public origin, or same host',
   },
+  awarenessClientsPerConnection: {
+    flag: 'awareness-clients-per-connection',
+    env: 'MESHPAD_AWARENESS_CLIENTS_PER_CONNECTION',
+    description: 'Awareness client ids one connection may own (itself and mesh peers it forwards); more are ignored',
+    defaultValue: String(DEFAULT_AWARENESS_LIMITS.clientsPerConnection),
+  },
+  awarenessStateBytes: {
+    flag: 'awareness-state-bytes',
+    env: 'MESHPAD_AWARENESS_STATE_BYTES',
+    description: 'Longest awareness state (presence) in bytes of JSON; longer ones are ignored',
+    defaultValue: String(DEFAULT_AWARENESS_LIMITS.stateBytes),
+  },
+  awarenessEntriesPerMessage: {
+    flag: 'awareness-entries-per-message',
+    env: 'MESHPAD_AWARENESS_ENTRIES_PER_MESSAGE',
+    description: 'Entries of one awareness message the relay looks at; the rest are ignored',
+    defaultValue: String(DEFAULT_AWARENESS_LIMITS.entriesPerMessage),
+  },
+  awarenessOwnerTimeoutMs: {
+    flag: 'awareness-owner-timeout-ms',
+    env: 'MESHPAD_AWARENESS_OWNER_TIMEOUT_MS',
+    description: "Silence after which another connection may take over a client id's awareness state",
+    defaultValue: String(DEFAULT_AWARENESS_LIMITS.ownerTimeoutMs),
+  },
 } as const satisfies Record<Exclude<keyof RelayConfig, 'minFreeDiskBytes'> | 'minFreeDiskMb', OptionSpec>;
 
 /** Thrown for an invalid option; the message names the option, the value and what is allowed. */
@@ -354,5 +386,14 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
         : publicOrigin !== undefined
           ? [publicOrigin]
           : 'same-host',
+    awarenessClientsPerConnection: integer(
+      'awarenessClientsPerConnection',
+      raw('awarenessClientsPerConnection'),
+      1,
+      1_000_000,
+    ),
+    awarenessStateBytes: integer('awarenessStateBytes', raw('awarenessStateBytes'), 2, 1024 * 1024 * 1024),
+    awarenessEntriesPerMessage: integer('awarenessEntriesPerMessage', raw('awarenessEntriesPerMessage'), 1, 1_000_000),
+    awarenessOwnerTimeoutMs: integer('awarenessOwnerTimeoutMs', raw('awarenessOwnerTimeoutMs'), 1, 3_600_000),
   };
 }

@@ -3,6 +3,7 @@ import {
   CloseCode,
   type CloseCodeInfo,
   commitAdmission,
+  DEFAULT_AWARENESS_LIMITS,
   type DecodedUpdate,
   DocIndex,
   encodeAwarenessMessage,
@@ -13,7 +14,7 @@ import {
   mergeUpdates,
 } from '@meshpad/protocol';
 import * as Y from 'yjs';
-import { AwarenessRegistry } from './awareness-registry.js';
+import { type AwarenessLimits, AwarenessRegistry } from './awareness-registry.js';
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
 import { DEFAULT_HELD_LIMITS, type HeldLimits, HeldUpdates } from './held-updates.js';
@@ -41,9 +42,14 @@ export interface RoomLimits {
   /** Largest encoded size of a document; updates that only delete are accepted beyond it. */
   readonly maxDocumentBytes: number;
   readonly held: HeldLimits;
+  readonly awareness: AwarenessLimits;
 }
 
-export const DEFAULT_ROOM_LIMITS: RoomLimits = { maxDocumentBytes: 32 * 1024 * 1024, held: DEFAULT_HELD_LIMITS };
+export const DEFAULT_ROOM_LIMITS: RoomLimits = {
+  maxDocumentBytes: 32 * 1024 * 1024,
+  held: DEFAULT_HELD_LIMITS,
+  awareness: DEFAULT_AWARENESS_LIMITS,
+};
 
 const EMPTY_STATE_VECTOR_LENGTH = 1;
 
@@ -54,7 +60,7 @@ const EMPTY_STATE_VECTOR_LENGTH = 1;
  */
 export class Room {
   readonly connections = new Set<Connection>();
-  readonly awareness = new AwarenessRegistry();
+  readonly awareness: AwarenessRegistry;
   /** Connections that joined or are joining; the room is unloaded when it drops to zero. */
   refs = 0;
   /** Updates stored since the room was loaded, plus what was stored before, for compaction decisions. */
@@ -75,6 +81,7 @@ export class Room {
     readonly name: string,
     private readonly limits: RoomLimits = DEFAULT_ROOM_LIMITS,
   ) {
+    this.awareness = new AwarenessRegistry(limits.awareness);
     this.held = new HeldUpdates<Connection>(limits.held, (conn) =>
       conn.close(
         CloseCode.TooManyHeldUpdates,
@@ -111,9 +118,8 @@ export class Room {
   join(conn: Connection): void {
     this.connections.add(conn);
     conn.send(encodeSyncStep1(this.stateVector()));
-    if (this.awareness.size > 0) {
-      conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.awareness.entries())));
-    }
+    const present = this.awareness.entries();
+    if (present.length > 0) conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(present)));
   }
 
   /** Removes a connection and tells the others that its awareness states are gone. */

@@ -98,6 +98,12 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
         bytesPerRoom: config.maxHeldBytes * 8,
         maxWaitMs: config.heldUpdateTimeoutMs,
       },
+      awareness: {
+        clientsPerConnection: config.awarenessClientsPerConnection,
+        stateBytes: config.awarenessStateBytes,
+        entriesPerMessage: config.awarenessEntriesPerMessage,
+        ownerTimeoutMs: config.awarenessOwnerTimeoutMs,
+      },
     },
     canStore: () => diskGuard.canStore(),
     compactionThread: { timeoutMs: config.compactionTimeoutMs, maxHeapMb: 512, idleMs: 10_000 },

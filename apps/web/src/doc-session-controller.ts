@@ -31,6 +31,7 @@ export class DocSessionController implements ReactiveController {
     loaded: false,
     unsaved: 0,
     localCopy: { state: 'loading' },
+    relayClose: undefined,
   };
   presence: readonly Presence[] = [];
   network: NetworkStatus = { mesh: 'off', relay: false, directConnections: 0, routes: new Map() };

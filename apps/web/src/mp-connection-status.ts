@@ -1,12 +1,15 @@
 import type { SessionStatus } from '@meshpad/client';
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { describeRelayProblem, type RelayCloseStatus } from './relay-close-text.js';
 import { controlStyles } from './shared-styles.js';
 import { describeStatus } from './status-text.js';
 
 /**
- * Shows how the document's connection to the relay is doing: a coloured dot, a label and a sentence saying what it
- * means. Announced politely to screen readers when it changes.
+ * Shows how the connection to the relay is doing: a coloured dot, a label and a sentence saying what it means,
+ * announced politely to screen readers when it changes. When the relay closed the connection in a way the user has
+ * to act on (it stopped syncing the document, or refuses this browser's newest edits), an alert below says what
+ * happened, where the edits are, and what to do.
  */
 @customElement('mp-connection-status')
 export class MpConnectionStatus extends LitElement {
@@ -55,6 +58,20 @@ export class MpConnectionStatus extends LitElement {
         font-size: 0.875em;
       }
 
+      .problem {
+        margin-top: 0.4rem;
+        padding: 0.5rem 0.75rem;
+        border: 1px solid var(--mp-bad);
+        border-radius: var(--mp-radius);
+        background: var(--mp-surface);
+        font-size: 0.875em;
+        max-width: 40rem;
+      }
+
+      .problem strong {
+        display: block;
+      }
+
       @keyframes pulse {
         50% {
           opacity: 0.35;
@@ -69,20 +86,30 @@ export class MpConnectionStatus extends LitElement {
     `,
   ];
 
+  /** A document's status, or a workspace's (which has no local copy). */
   @property({ attribute: false })
-  status: Pick<SessionStatus, 'connection' | 'synced' | 'loaded'> = {
+  status: Pick<SessionStatus, 'synced' | 'loaded'> & RelayCloseStatus = {
     connection: 'connecting',
     synced: false,
     loaded: false,
+    relayClose: undefined,
   };
 
   override render() {
     const text = describeStatus(this.status);
+    const problem = describeRelayProblem(this.status);
     return html`<div class="status ${text.tone}" role="status" aria-live="polite" data-connection=${this.status.connection}>
-      <span class="dot" aria-hidden="true"></span>
-      <span class="label">${text.label}</span>
-      <span class="sentence">${text.sentence}</span>
-    </div>`;
+        <span class="dot" aria-hidden="true"></span>
+        <span class="label">${text.label}</span>
+        <span class="sentence">${text.sentence}</span>
+      </div>
+      ${
+        problem === undefined
+          ? nothing
+          : html`<div class="problem" role="alert" data-close-code=${this.status.relayClose?.code ?? ''}>
+            <strong>${problem.title}</strong>${problem.advice}
+          </div>`
+      }`;
   }
 }
 

@@ -1,4 +1,5 @@
-import { LocalStoreError, type SessionStatus } from '@meshpad/client';
+import { LocalStoreError, relayClose, type SessionStatus } from '@meshpad/client';
+import { CloseCode } from '@meshpad/protocol';
 import { describe, expect, it } from 'vitest';
 import { describeLocalCopyProblem, describeSaveStatus, unsavedLabel } from './save-status-text.js';
 
@@ -8,6 +9,7 @@ const status = (overrides: Partial<SessionStatus>): SessionStatus => ({
   loaded: true,
   unsaved: 0,
   localCopy: { state: 'ready' },
+  relayClose: undefined,
   ...overrides,
 });
 
@@ -24,6 +26,16 @@ describe('describeSaveStatus', () => {
     const error = new LocalStoreError('unavailable', 'no IndexedDB');
     const tabOnly = describeSaveStatus(status({ unsaved: 3, localCopy: { state: 'failed', error } }));
     expect(tabOnly).toMatchObject({ tone: 'bad', sentence: expect.stringMatching(/only in this tab/) });
+  });
+
+  it('says the changes no longer go to the relay after a permanent close, and wait for room at its size limit', () => {
+    const refused = relayClose(CloseCode.InvalidUpdate.code, 'invalid update');
+    const stopped = describeSaveStatus(status({ connection: 'offline', unsaved: 2, relayClose: refused }));
+    expect(stopped).toMatchObject({ tone: 'bad', sentence: expect.stringMatching(/no longer takes them/) });
+    const tooLarge = relayClose(CloseCode.DocumentTooLarge.code, 'document over its size limit');
+    expect(describeSaveStatus(status({ unsaved: 2, relayClose: tooLarge }))?.sentence).toMatch(
+      /until the relay has room/,
+    );
   });
 
   it('says nothing before the document has loaded', () => {

@@ -26,12 +26,21 @@ export const describeSaveStatus = ({
   loaded,
   unsaved,
   localCopy,
-}: Pick<SessionStatus, 'connection' | 'loaded' | 'unsaved' | 'localCopy'>): SaveStatusText | undefined => {
+  relayClose,
+}: Pick<SessionStatus, 'connection' | 'loaded' | 'unsaved' | 'localCopy' | 'relayClose'>):
+  | SaveStatusText
+  | undefined => {
   if (!loaded) return undefined;
   if (unsaved === 0) return { label: 'All changes saved', sentence: 'The relay has stored every change.', tone: 'ok' };
   const label = unsavedLabel(unsaved);
   if (localCopy.state !== 'ready') {
     return { label, sentence: 'They are only in this tab: keep it open until they are saved.', tone: 'bad' };
+  }
+  if (relayClose?.permanent && connection !== 'connected') {
+    return { label, sentence: 'They are kept in this browser, but the relay no longer takes them.', tone: 'bad' };
+  }
+  if (relayClose?.name === 'DocumentTooLarge') {
+    return { label, sentence: 'They are kept in this browser until the relay has room.', tone: 'busy' };
   }
   return connection === 'connected'
     ? { label, sentence: 'Sending them to the relay…', tone: 'busy' }

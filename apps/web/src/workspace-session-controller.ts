@@ -12,7 +12,7 @@ export interface WorkspaceSessionControllerOptions {
  */
 export class WorkspaceSessionController implements ReactiveController {
   session: WorkspaceSession | undefined;
-  status: WorkspaceStatus = { connection: 'connecting', synced: false, loaded: false };
+  status: WorkspaceStatus = { connection: 'connecting', synced: false, loaded: false, relayClose: undefined };
   documents: readonly WorkspaceDocument[] = [];
   name: string | undefined;
   /** The last piece of workspace data that could not be used, if any. */

@@ -12,10 +12,11 @@ import { type LocalCopyState, type LocalCopyStatus, OfflineStore } from './offli
 import { PeerMesh } from './peer-mesh.js';
 import { type AwarenessUser, derivePresence, type Presence } from './presence.js';
 import { reconnectWhenOnline } from './reconnect-when-online.js';
+import type { RelayClose } from './relay-close.js';
 import { filterRelayTraffic } from './relay-forwarding.js';
 import { relaySocketUrl } from './relay-url.js';
 import { SaveTracker } from './save-tracker.js';
-import { StatusTracker } from './status-tracker.js';
+import { connectedAndSynced, StatusTracker } from './status-tracker.js';
 import { distinctColour, selectionColour } from './user-colour.js';
 
 /** Name of the `Y.Text` that holds a document's text. */
@@ -41,6 +42,12 @@ export interface SessionStatus {
   readonly unsaved: number;
   /** The copy of the document kept in this browser's IndexedDB. */
   readonly localCopy: LocalCopyStatus;
+  /**
+   * How the relay last closed the connection, kept until the session is connected, synced and every change is
+   * confirmed saved: a refusal that repeats on every reconnect (`DocumentTooLarge`) stays while the connection comes
+   * and goes. `permanent` closes stop the session reconnecting.
+   */
+  readonly relayClose: RelayClose | undefined;
 }
 
 export interface DocSessionOptions {
@@ -135,8 +142,10 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
         loaded: false,
         unsaved: 0,
         localCopy: this.store?.state ?? { state: 'off' },
+        relayClose: undefined,
       },
       (status) => this.emit('status', [status]),
+      (status) => connectedAndSynced(status) && status.unsaved === 0,
     );
     this.provider.on('status', this.onProviderStatus);
     this.mesh = meshOptions && new PeerMesh(this.doc, this.awareness, meshOptions);

@@ -54,6 +54,8 @@ export type { HeardVia, LinkField, LocalLinks, PeerRoute } from './peer-routes.j
 export { isOnRelay, LINK_FIELD, PEER_ROUTES, peerRoute, readLinkField } from './peer-routes.js';
 export type { AwarenessUser, Presence } from './presence.js';
 export { ANONYMOUS_NAME, derivePresence } from './presence.js';
+export type { RelayClose } from './relay-close.js';
+export { relayClose } from './relay-close.js';
 export type { RelayAudience } from './relay-forwarding.js';
 export { awarenessForRelay, updateNeedsRelay } from './relay-forwarding.js';
 export { relaySocketUrl, signalingSocketUrl, YJS_PATH } from './relay-url.js';

@@ -3,7 +3,10 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { SessionDestroyedError } from './session-destroyed-error.js';
-import { type RelayStatus, StatusTracker } from './status-tracker.js';
+import { connectedAndSynced, type RelayStatus, StatusTracker } from './status-tracker.js';
+
+/** What a browser's or `ws`'s close event carries that the tracker reads. */
+const closeEvent = (code: number, reason: string) => ({ code, reason }) as CloseEvent;
 
 interface TestStatus extends RelayStatus {
   readonly unsaved: number;
@@ -23,8 +26,15 @@ const track = (): { tracker: StatusTracker<TestStatus>; provider: WebsocketProvi
   });
   providers.push(provider);
   const seen: TestStatus[] = [];
-  const initial: TestStatus = { connection: 'connecting', synced: false, loaded: false, unsaved: 0 };
-  const tracker = new StatusTracker(provider, 'room', initial, (status) => seen.push(status));
+  const initial: TestStatus = {
+    connection: 'connecting',
+    synced: false,
+    loaded: false,
+    unsaved: 0,
+    relayClose: undefined,
+  };
+  const inStep = (status: TestStatus) => connectedAndSynced(status) && status.unsaved === 0;
+  const tracker = new StatusTracker(provider, 'room', initial, (status) => seen.push(status), inStep);
   return { tracker, provider, seen };
 };
 
@@ -34,7 +44,9 @@ describe('StatusTracker', () => {
     tracker.update({ unsaved: 0 });
     tracker.update({ unsaved: 2 });
     tracker.update({ unsaved: 2 });
-    expect(seen).toEqual([{ connection: 'connecting', synced: false, loaded: false, unsaved: 2 }]);
+    expect(seen).toEqual([
+      { connection: 'connecting', synced: false, loaded: false, unsaved: 2, relayClose: undefined },
+    ]);
     expect(tracker.current).toBe(seen[0]);
   });
 
@@ -60,5 +72,43 @@ describe('StatusTracker', () => {
     provider.emit('sync', [true]);
     expect(seen).toEqual([]);
     expect(tracker.current.connection).toBe('offline');
+  });
+
+  it('keeps the relay’s last close, by name and class, until the session is back in step', () => {
+    const { tracker, provider } = track();
+    provider.emit('connection-close', [closeEvent(4513, 'document over its size limit'), provider]);
+    const tooLarge = tracker.current.relayClose;
+    expect(tooLarge).toEqual({
+      code: 4513,
+      reason: 'document over its size limit',
+      name: 'DocumentTooLarge',
+      permanent: false,
+    });
+    tracker.update({ unsaved: 1 });
+    // Reconnected and synced, with the refused change still unsaved: the close stays, and the same close again is no news.
+    provider.emit('status', [{ status: 'connected' }]);
+    provider.emit('sync', [true]);
+    expect(tracker.current).toMatchObject({ connection: 'connected', synced: true, relayClose: tooLarge });
+    provider.emit('connection-close', [closeEvent(4513, 'document over its size limit'), provider]);
+    expect(tracker.current.relayClose).toBe(tooLarge);
+    // Closed from this side (disconnect, or 30 s without a message): the relay said nothing new.
+    provider.emit('connection-close', [null, provider]);
+    expect(tracker.current.relayClose).toBe(tooLarge);
+
+    provider.emit('status', [{ status: 'connected' }]);
+    provider.emit('sync', [true]);
+    tracker.update({ unsaved: 0 });
+    expect(tracker.current).toMatchObject({ connection: 'connected', synced: true, relayClose: undefined });
+  });
+
+  it('marks 44xx closes permanent and names codes the relay does not send as undefined', () => {
+    const { tracker, provider } = track();
+    provider.emit('connection-close', [closeEvent(4402, 'closing connection: invalid update'), provider]);
+    expect(tracker.current).toMatchObject({
+      connection: 'offline',
+      relayClose: { code: 4402, name: 'InvalidUpdate', permanent: true },
+    });
+    provider.emit('connection-close', [closeEvent(1006, ''), provider]);
+    expect(tracker.current.relayClose).toEqual({ code: 1006, reason: '', name: undefined, permanent: false });
   });
 });

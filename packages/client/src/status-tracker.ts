@@ -1,6 +1,7 @@
 import type { WebsocketProvider } from 'y-websocket';
 import { type ConnectionState, nextConnectionState, type ProviderSignal } from './connection-state.js';
 import { LoadWaiters } from './load-waiters.js';
+import { type RelayClose, relayClose } from './relay-close.js';
 import { SessionDestroyedError } from './session-destroyed-error.js';
 
 /** The part of a session's status that its relay provider drives. */
@@ -9,11 +10,21 @@ export interface RelayStatus {
   readonly synced: boolean;
   /** Never goes back to false. */
   readonly loaded: boolean;
+  /**
+   * How the relay last closed the connection; undefined before any close, and again once the session is back in
+   * step with the relay (see the tracker's `inStep`). A refusal that comes back on every reconnect (`DocumentTooLarge`)
+   * therefore stays while the connection comes and goes.
+   */
+  readonly relayClose: RelayClose | undefined;
 }
+
+/** Connected and synced: what a session without save confirmations needs to be back in step. */
+export const connectedAndSynced = (status: RelayStatus): boolean => status.connection === 'connected' && status.synced;
 
 /**
  * A session's status: follows what the relay provider reports, passes each change to `onChange` once, and settles
- * {@link StatusTracker.whenLoaded} promises when the status first becomes loaded.
+ * {@link StatusTracker.whenLoaded} promises when the status first becomes loaded. It keeps the relay's last close
+ * until `inStep` holds for the status.
  */
 export class StatusTracker<S extends RelayStatus> {
   private currentStatus: S;
@@ -26,6 +37,7 @@ export class StatusTracker<S extends RelayStatus> {
     private readonly sessionName: string,
     initial: S,
     private readonly onChange: (status: S) => void,
+    private readonly inStep: (status: S) => boolean = connectedAndSynced,
   ) {
     this.currentStatus = initial;
     provider.on('status', this.onProviderStatus);
@@ -66,6 +78,7 @@ export class StatusTracker<S extends RelayStatus> {
   }
 
   private set(next: S): void {
+    if (next.relayClose !== undefined && this.inStep(next)) next = { ...next, relayClose: undefined };
     const current = this.currentStatus;
     if (sameFields(next, current)) return;
     this.currentStatus = next;
@@ -73,17 +86,21 @@ export class StatusTracker<S extends RelayStatus> {
     this.onChange(next);
   }
 
-  private signal(signal: ProviderSignal): void {
+  private signal(signal: ProviderSignal, relayClose = this.currentStatus.relayClose): void {
     const connection = nextConnectionState(this.currentStatus.connection, signal);
-    this.set({ ...this.currentStatus, connection, synced: connection === 'connected' && this.provider.synced });
+    const synced = connection === 'connected' && this.provider.synced;
+    this.set({ ...this.currentStatus, connection, synced, relayClose });
   }
 
   private readonly onProviderStatus = ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }): void => {
     this.signal(status);
   };
 
-  private readonly onConnectionClose = (): void => {
-    this.signal('connection-closed');
+  /** `event` is null when this side closed the socket (`disconnect()`, or no message for 30 s). */
+  private readonly onConnectionClose = (event: CloseEvent | null): void => {
+    const last = this.currentStatus.relayClose;
+    const same = last !== undefined && last.code === event?.code && last.reason === event.reason;
+    this.signal('connection-closed', event === null || same ? last : relayClose(event.code, event.reason));
   };
 
   private readonly onConnectionError = (): void => {

@@ -13,6 +13,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ConnectionState } from './connection-state.js';
 import { isDocId, newDocId } from './doc-id.js';
+import type { RelayClose } from './relay-close.js';
 import { relaySocketUrl } from './relay-url.js';
 import { StatusTracker } from './status-tracker.js';
 import { readTitle, type WorkspaceDocument, workspaceDocuments } from './workspace-documents.js';
@@ -43,6 +44,8 @@ export interface WorkspaceStatus {
   readonly synced: boolean;
   /** The workspace has been received from the relay at least once. Never goes back to false. */
   readonly loaded: boolean;
+  /** How the relay last closed the connection, kept until the session is connected and synced again. */
+  readonly relayClose: RelayClose | undefined;
 }
 
 /** Data in the workspace that this session cannot use: undecodable bytes, or timestamps too far in the future. */
@@ -124,7 +127,7 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
     this.statusTracker = new StatusTracker<WorkspaceStatus>(
       this.provider,
       workspaceRoomName(options.workspaceId),
-      { connection: 'connecting', synced: false, loaded: false },
+      { connection: 'connecting', synced: false, loaded: false, relayClose: undefined },
       (status) => this.emit('status', [status]),
     );
   }

@@ -11,7 +11,8 @@ import * as Y from 'yjs';
  * A small y-websocket server that answers Meshpad save requests, for tests of the save tracker. Its "storage" is one
  * `Y.Doc` per room that outlives restarts. While {@link SaveRelay.holdStorage} is on, updates it receives stay in a
  * buffer (not stored) and save requests wait; {@link SaveRelay.crash} loses that buffer, as a relay that dies before
- * its write would.
+ * its write would. {@link SaveRelay.refuseUpdates} and {@link SaveRelay.closeAll} close connections with a code, as
+ * the Meshpad relay does.
  */
 export interface SaveRelay {
   readonly url: string;
@@ -23,6 +24,12 @@ export interface SaveRelay {
   releaseStorage(): void;
   /** How many save requests it has received. */
   readonly saveRequests: number;
+  /** How many connections it has accepted. */
+  readonly connections: number;
+  /** From now on closes each connection that sends an update with content, with this code, instead of storing it. */
+  refuseUpdates(close: { code: number; reason: string } | undefined): void;
+  /** Closes every open connection with this code. */
+  closeAll(code: number, reason: string): void;
   /** Stops (closing every connection); buffered updates and waiting requests are lost, and storage works again. */
   crash(): Promise<void>;
   /** Starts again on the same port with the same stored documents. */
@@ -50,6 +57,8 @@ export const startSaveRelay = async (port = 0): Promise<SaveRelay> => {
   let buffer: Array<{ room: string; update: Uint8Array; from: WebSocket }> = [];
   let waiting: Array<{ socket: WebSocket; seq: number }> = [];
   let saveRequests = 0;
+  let connections = 0;
+  let refusal: { code: number; reason: string } | undefined;
   let clients = new Set<Client>();
   let server: WebSocketServer;
 
@@ -76,6 +85,11 @@ export const startSaveRelay = async (port = 0): Promise<SaveRelay> => {
       }
       decoding.readVarUint(decoder);
       const update = decoding.readVarUint8Array(decoder);
+      const empty = update.length === 2 && update[0] === 0 && update[1] === 0;
+      if (refusal !== undefined && !empty) {
+        client.socket.close(refusal.code, refusal.reason);
+        return;
+      }
       if (holding) buffer.push({ room: client.room, update, from: client.socket });
       else store(client.room, update, client.socket);
       return;
@@ -99,6 +113,7 @@ export const startSaveRelay = async (port = 0): Promise<SaveRelay> => {
     server.on('connection', (socket, request) => {
       const client = { socket, room: (request.url ?? '').replace(/^\/yjs\//, '') };
       clients.add(client);
+      connections++;
       const doc = roomDoc(client.room);
       // Forward what this room stores to the other clients in it.
       const forward = (update: Uint8Array, origin: unknown): void => {
@@ -138,6 +153,15 @@ export const startSaveRelay = async (port = 0): Promise<SaveRelay> => {
     },
     get saveRequests() {
       return saveRequests;
+    },
+    get connections() {
+      return connections;
+    },
+    refuseUpdates: (close) => {
+      refusal = close;
+    },
+    closeAll: (code, reason) => {
+      for (const { socket } of clients) socket.close(code, reason);
     },
     storedText: (room) => roomDoc(room).getText('content').toString(),
     holdStorage: () => {

@@ -20,6 +20,7 @@ export { countUpdateStructs, type StructCount } from './count-structs.js';
 export { DocIndex } from './doc-index.js';
 export { type QuarantinedUpdate, type ScreenedUpdates, screenUpdates } from './screen-updates.js';
 export {
+  DEFAULT_AWARENESS_LIMITS,
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_UPDATE_LIMITS,
   MAX_ROOM_NAME_LENGTH,

@@ -41,3 +41,18 @@ export interface UpdateLimits {
  * load is a new client id), and low enough that decoding one update takes well under 100 ms.
  */
 export const DEFAULT_UPDATE_LIMITS: UpdateLimits = { maxClientsPerUpdate: 10_000, maxStructsPerUpdate: 100_000 };
+
+/**
+ * Default bounds on awareness (presence) entries, per relay connection. A connection owns the client ids it announced
+ * first; see PROTOCOL.md "Awareness ownership".
+ */
+export const DEFAULT_AWARENESS_LIMITS = {
+  /** Client ids one connection may own: its own, plus the mesh peers a Meshpad session forwards for. */
+  clientsPerConnection: 8,
+  /** Longest state, in UTF-8 bytes of JSON text; a Meshpad state (name, colours, cursor, links) stays under 500. */
+  stateBytes: 4096,
+  /** Entries of one awareness message the relay looks at; the rest are ignored. */
+  entriesPerMessage: 64,
+  /** Silence after which an owner loses a client id: y-protocols renews every 15 s and drops a state after 30 s. */
+  ownerTimeoutMs: 30_000,
+} as const;

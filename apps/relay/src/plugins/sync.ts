@@ -108,7 +108,8 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         const accepted = room.awareness.apply(message.entries, conn);
         // Sent to the sender too: y-websocket 3 clients drop a connection that received nothing for
         // 30 s and count on the echo of their 15 s awareness renewal. Frames that changed nothing
-        // (clients send back every state they receive) go nowhere.
+        // (clients send back every state they receive) go nowhere, nor do entries for ids another
+        // connection owns or over the limits (PROTOCOL.md, "Awareness ownership").
         if (accepted.length === message.entries.length) room.broadcast(frame);
         else if (accepted.length > 0) room.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(accepted)));
         return;

@@ -74,13 +74,21 @@ export const openDoc = async (page: Page, path: string): Promise<void> => {
   await expect(editorContent(page)).toBeVisible();
 };
 
-/** The editor's text, without the remote cursor widgets CodeMirror draws inside lines. */
+/**
+ * The editor's text, without the remote cursor widgets CodeMirror draws inside lines, and with each special character
+ * CodeMirror draws as a placeholder (titled "Control character object replacement", or "… 0x7f") read back as it.
+ */
 export const editorText = (page: Page): Promise<string> =>
   editorContent(page).evaluate((content) =>
     Array.from(content.querySelectorAll(':scope > .cm-line'), (line) => {
       const copy = line.cloneNode(true) as HTMLElement;
       for (const widget of copy.querySelectorAll('.cm-ySelectionCaret, .cm-widgetBuffer, .cm-placeholder')) {
         widget.remove();
+      }
+      for (const special of copy.querySelectorAll('.cm-specialChar')) {
+        const title = special.getAttribute('title') ?? '';
+        const code = title.endsWith('object replacement') ? 'fffc' : /0x([0-9a-f]+)$/.exec(title)?.[1];
+        if (code !== undefined) special.replaceWith(String.fromCodePoint(Number.parseInt(code, 16)));
       }
       return (copy.textContent ?? '').replaceAll('\u2060', '');
     }).join('\n'),

@@ -11,6 +11,8 @@ describe('documentTitle', () => {
     [['#hashtag is not a heading'], '#hashtag is not a heading'],
     [['#', '###', 'Real title'], 'Real title'],
     [['plain text'], 'plain text'],
+    // The editor's placeholders for embeds and nested types are not words.
+    [['\ufffc', '# Notes \ufffc from\ufffcMay'], 'Notes from May'],
   ])('%j → %s', (lines, expected) => {
     expect(documentTitle(lines)).toBe(expected);
   });

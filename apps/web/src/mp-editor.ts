@@ -3,6 +3,7 @@ import { EditorView } from '@codemirror/view';
 import type { DocSession } from '@meshpad/client';
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { yTextToEditorText } from 'y-codemirror.next';
 import * as Y from 'yjs';
 import { editorSetup, titleOf } from './editor-setup.js';
 
@@ -119,9 +120,10 @@ export class MpEditor extends LitElement {
 
   private createView(session: DocSession): void {
     const undoManager = new Y.UndoManager(session.text);
-    // The state starts from the text as it is now, so the editor never shows an empty document that then fills up.
+    // The state starts from the text as it is now, so the editor never shows an empty document that then fills up;
+    // with a placeholder for each embed or nested type a peer put in it, so positions match the Y.Text's.
     const state = EditorState.create({
-      doc: session.text.toString(),
+      doc: yTextToEditorText(session.text),
       extensions: editorSetup({
         text: session.text,
         awareness: session.awareness,

@@ -57,7 +57,7 @@ test('a peer’s colour and name cannot restyle the page, load anything or reord
   const mallory = await connectStockClient(path);
   try {
     mallory.text.insert(0, 'Hello world, and hello everyone else.');
-    announce(mallory, { name: `\u202e${'Mallory '.repeat(625)}`, color: colour, colorLight: colour }, 0, 11);
+    announce(mallory, { name: `\u202e${'Mallory '.repeat(400)}`, color: colour, colorLight: colour }, 0, 11);
 
     const label = alice.page.locator('.cm-ySelectionInfo');
     await expect(label).toHaveCount(1);

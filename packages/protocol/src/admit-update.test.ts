@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { concurrentHistory, seeded, textOf } from '../test/histories.js';
-import { type Admission, admitUpdate, commitAdmission } from './admit-update.js';
+import { type Admission, admitUpdate, commitAdmission, neverIntegrates } from './admit-update.js';
 import { DocIndex } from './doc-index.js';
 import { mergeUpdates } from './merge-updates.js';
 
@@ -152,6 +152,8 @@ describe('admitUpdate', () => {
     Y.applyUpdate(replica, update);
     expect(() => Y.applyUpdate(replica, poison)).toThrow();
     expect(room.receive(poison)).toMatchObject({ kind: 'refused' });
+    expect(neverIntegrates(Y.decodeUpdate(poison))).toMatch(/own client/);
+    expect(neverIntegrates(Y.decodeUpdate(update))).toBeUndefined();
   });
 
   it('holds an item whose origin another client has not sent yet, and releases it when that arrives', () => {

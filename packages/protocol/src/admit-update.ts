@@ -88,7 +88,19 @@ export function admitUpdate(index: DocIndex, update: Uint8Array, decoded: Decode
   const runs = grouped;
   const ownFault = checkOwnReferences(runs);
   if (ownFault !== undefined) return { kind: 'refused', reason: ownFault };
+  return split(index, update, decoded, runs);
+}
 
+/**
+ * Why an update can never integrate into any document, or undefined: the checks of `admitUpdate` that
+ * need no document, for a peer that lets Yjs keep what is merely early (pending) itself.
+ */
+export function neverIntegrates(decoded: DecodedUpdate): string | undefined {
+  const runs = groupRuns(decoded.structs);
+  return typeof runs === 'string' ? runs : checkOwnReferences(runs);
+}
+
+function split(index: DocIndex, update: Uint8Array, decoded: DecodedUpdate, runs: Run[]): Admission {
   const clocks = new Map<number, number>();
   const clockOf = (client: number) => clocks.get(client) ?? index.clock(client);
   const waiting = new Map<number, Run[]>();

@@ -5,7 +5,13 @@
  * and the limits it enforces. `PROTOCOL.md` describes the bytes; `ERRORS.md` every close code.
  */
 
-export { type Admission, admitUpdate, commitAdmission, type DecodedUpdate } from './admit-update.js';
+export {
+  type Admission,
+  admitUpdate,
+  commitAdmission,
+  type DecodedUpdate,
+  neverIntegrates,
+} from './admit-update.js';
 export { type AwarenessEntry, decodeAwarenessUpdate, encodeAwarenessUpdate, isRemoval } from './awareness-update.js';
 export { type ClientMessage, decodeClientMessage, type MessageError } from './client-message.js';
 export {
@@ -18,7 +24,6 @@ export {
 } from './close-codes.js';
 export { countUpdateStructs, type StructCount } from './count-structs.js';
 export { DocIndex } from './doc-index.js';
-export { type QuarantinedUpdate, type ScreenedUpdates, screenUpdates } from './screen-updates.js';
 export {
   DEFAULT_AWARENESS_LIMITS,
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -37,6 +42,7 @@ export { mergeUpdates } from './merge-updates.js';
 export { MessageType, SyncMessageType } from './message-type.js';
 export { err, ok, type Result } from './result.js';
 export { parseRoomName } from './room-name.js';
+export { type QuarantinedUpdate, type ScreenedUpdates, screenUpdates } from './screen-updates.js';
 export {
   decodeSaved,
   encodeAwarenessMessage,

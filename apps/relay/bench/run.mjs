@@ -18,8 +18,9 @@ import b, { manyRoomsDurable } from './scenarios/b-many-rooms.mjs';
 import c from './scenarios/c-ramp.mjs';
 import d from './scenarios/d-ingest-cold-load.mjs';
 import e from './scenarios/e-idle-memory.mjs';
+import f from './scenarios/f-under-attack.mjs';
 
-const SCENARIOS = [a, b, manyRoomsDurable, c, d, e];
+const SCENARIOS = [a, b, manyRoomsDurable, c, d, e, f];
 
 const { values: args } = parseArgs({
   // `pnpm … bench -- --quick` passes the `--` through.
@@ -36,8 +37,8 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log(`node bench/run.mjs [--only a,b,c,d,e] [--quick] [--profile]
-  --only     run only these scenarios: a, b, b+, c, d, e (default: all)
+  console.log(`node bench/run.mjs [--only a,b,c,d,e,f] [--quick] [--profile]
+  --only     run only these scenarios: a, b, b+, c, d, e, f (default: all)
   --quick    short runs for development (numbers are not comparable to a full run)
   --profile  run servers and client processes with --cpu-prof; profiles go to bench/results/profiles-<timestamp>/
   --heap     (e) also reports the live V8 heap after a forced GC, through the servers' inspector
@@ -66,7 +67,7 @@ async function runOne(scenario, kind) {
   const server = new ServerProcess(kind, {
     ...scenario.serverOptions?.(kind),
     cpuProfileDir: cpuProfileDir && join(cpuProfileDir, 'server'),
-    env: kind === 'meshpad' ? meshpadEnv : {},
+    env: { ...scenario.serverOptions?.(kind)?.env, ...(kind === 'meshpad' ? meshpadEnv : {}) },
     inspect: scenario.inspectsServer === true || (args.heap && scenario.usesHeap === true),
   });
   const pool = new ClientPool(scenario.clientProcesses ?? 2, {

@@ -173,6 +173,12 @@ const commands = {
 
   write: runWriters,
 
+  /** Resolves when every client is synced (again, after a server restart). */
+  async synced({ timeoutMs = 30_000 } = {}) {
+    await Promise.all([...clients.values()].map((c) => c.synced(timeoutMs)));
+    return clients.size;
+  },
+
   /** Each listed client inserts `chunks` pieces of `chunkLength` characters, one transaction each. */
   writeText({ ids, chunks, chunkLength }) {
     for (const id of ids) {

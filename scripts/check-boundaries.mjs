@@ -8,12 +8,16 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The only @meshpad/* edges allowed (ARCHITECTURE.md, STYLE.md section 3). `buildOrder` lists packages that
- * may appear in devDependencies only, so turbo builds them first; they must never be imported.
+ * may appear in devDependencies only, so turbo builds them first; they must never be imported. `testOnly` lists
+ * packages that may appear in devDependencies only and be imported only by tests (`*.test.*`, `test/`).
  */
 export const allowedEdges = {
   '@meshpad/web': { deps: ['@meshpad/client', '@meshpad/crdt', '@meshpad/protocol'] },
   '@meshpad/client': { deps: ['@meshpad/protocol', '@meshpad/crdt'] },
-  '@meshpad/relay': { deps: ['@meshpad/protocol', '@meshpad/storage', '@meshpad/storage-sqlite'] },
+  '@meshpad/relay': {
+    deps: ['@meshpad/protocol', '@meshpad/storage', '@meshpad/storage-sqlite'],
+    testOnly: ['@meshpad/crdt'],
+  },
   '@meshpad/storage-sqlite': { deps: ['@meshpad/storage'] },
   '@meshpad/protocol': { deps: [] },
   '@meshpad/crdt': { deps: [] },
@@ -75,6 +79,13 @@ function meshpadDeps(manifest) {
   return edges;
 }
 
+/** Why `dep` may be listed by a package with `rule` only in devDependencies, or undefined when it may be listed anywhere. */
+function devOnlyReason(rule, dep) {
+  if (rule.buildOrder?.includes(dep)) return 'for build ordering';
+  if (rule.testOnly?.includes(dep)) return 'for tests';
+  return undefined;
+}
+
 function checkManifests(packages, violations) {
   for (const pkg of packages) {
     const file = `${pkg.dir}/package.json`;
@@ -85,17 +96,19 @@ function checkManifests(packages, violations) {
     }
     for (const { field, dep } of meshpadDeps(pkg.manifest)) {
       if (rule.deps.includes(dep)) continue;
-      if (rule.buildOrder?.includes(dep)) {
+      const devOnly = devOnlyReason(rule, dep);
+      if (devOnly !== undefined) {
         if (field !== 'devDependencies') {
           violations.push({
             file,
             rule: 'allowed-edges',
-            message: `${dep} is allowed only in devDependencies (for build ordering), not in ${field}`,
+            message: `${dep} is allowed only in devDependencies (${devOnly}), not in ${field}`,
           });
         }
         continue;
       }
-      const allowed = [...rule.deps, ...(rule.buildOrder ?? [])].join(', ') || 'no @meshpad/* package';
+      const allowed =
+        [...rule.deps, ...(rule.buildOrder ?? []), ...(rule.testOnly ?? [])].join(', ') || 'no @meshpad/* package';
       violations.push({
         file,
         rule: 'allowed-edges',
@@ -191,6 +204,9 @@ function isExported(manifest, subpath) {
   });
 }
 
+/** Whether a file (path relative to the root, `/`-separated) belongs to a package's tests. */
+const isTestFile = (file) => /\.test\.[^/]+$/.test(file) || file.split('/').includes('test');
+
 function checkImports(root, packages, violations) {
   const byName = new Map(packages.map((p) => [p.name, p]));
   // Longest directory first, so a nested package wins over its parent.
@@ -241,6 +257,12 @@ function checkImports(root, packages, violations) {
             file: where,
             rule: 'allowed-edges',
             message: `${pkg.name} lists ${name} only for build ordering and must not import it`,
+          });
+        } else if (rule?.testOnly?.includes(name) && !isTestFile(file)) {
+          violations.push({
+            file: where,
+            rule: 'allowed-edges',
+            message: `${pkg.name} may import ${name} only in tests (*.test.* files and test/ folders)`,
           });
         } else if (!declared.has(name)) {
           violations.push({

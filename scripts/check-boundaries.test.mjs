@@ -111,6 +111,30 @@ test('e2e may list relay and web for build ordering, only as devDependencies and
   assert.equal(violations[1].file, 'e2e/tests/edit.spec.ts:1');
 });
 
+test('the relay may use crdt in its tests only: as a devDependency, imported by test files', () => {
+  const dependencies = { yjs: 'catalog:', '@meshpad/storage': 'workspace:*', '@meshpad/protocol': 'workspace:*' };
+  const relay = (field) => {
+    const manifest = { ...exportsMap, dependencies: { ...dependencies } };
+    manifest[field] = { ...manifest[field], '@meshpad/crdt': 'workspace:*' };
+    return manifest;
+  };
+  const files = {
+    'apps/relay/src/convergence.test.ts': "import { YOrSet } from '@meshpad/crdt';\n",
+    'apps/relay/test/replicas.ts': "import { YOrSet } from '@meshpad/crdt';\n",
+  };
+  assert.deepEqual(checkBoundaries(workspace({ manifests: { 'apps/relay': relay('devDependencies') }, files })), []);
+
+  const root = workspace({
+    manifests: { 'apps/relay': relay('dependencies') },
+    files: { ...files, 'apps/relay/src/room.ts': "import { YOrSet } from '@meshpad/crdt';\n" },
+  });
+  const violations = checkBoundaries(root);
+  assert.deepEqual(rulesOf(violations), ['allowed-edges', 'allowed-edges']);
+  assert.match(violations[0].message, /only in devDependencies \(for tests\)/);
+  assert.equal(violations[1].file, 'apps/relay/src/room.ts:1');
+  assert.match(violations[1].message, /only in tests/);
+});
+
 test('imports into another package by relative path or into src/ or dist/ are rejected', () => {
   const root = workspace({
     files: {

@@ -76,13 +76,19 @@ async function othersUnharmed(room: string, text: string): Promise<void> {
 describe('faults cost one room, never the process', () => {
   it('closes a room whose updates cannot be stored (4503), and it works again once storage does', async () => {
     const writer = client('doomed');
-    await synced(writer);
+    // A reader keeps the room loaded: its index counted the update storage refused, so the room must be
+    // closed and loaded again, or the writer's resend would be trimmed as already present and lost.
+    const reader = client('doomed');
+    await Promise.all([synced(writer), synced(reader)]);
     writer.text.insert(0, 'kept');
     await waitFor(() => roomText(relay!, 'doomed') === 'kept', 'first edit stored');
     store.failAppend.add('doomed');
     const closing = closeOf(writer);
+    const readerClosing = closeOf(reader);
     writer.text.insert(4, ' lost?');
     expect(await closing).toBe(CloseCode.StorageUnavailable.code);
+    expect(await readerClosing).toBe(CloseCode.StorageUnavailable.code);
+    expect(reader.text.toString()).toBe('kept');
     await othersUnharmed('doomed', 'kept');
     expect(
       relay!.logs().filter((line) => line.msg === 'storing updates failed; closing the rooms they were for'),
@@ -94,6 +100,7 @@ describe('faults cost one room, never the process', () => {
       10_000,
     );
     expect(textOfUpdates((await store.load('doomed')).updates)).toBe('kept lost?');
+    await waitFor(() => reader.text.toString() === 'kept lost?', 'the reader has the edit', 10_000);
   });
 
   it('closes a room whose forwarding throws (1011) and keeps what was stored', async () => {

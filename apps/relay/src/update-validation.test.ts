@@ -16,7 +16,7 @@ import {
   type TestRelay,
   waitFor,
 } from '../test/harness.js';
-import { deleteSetBomb, itemUpdate, structBomb, textOfUpdates } from '../test/hostile-updates.js';
+import { deleteSetBomb, gcRanges, itemUpdate, structBomb, textOfUpdates } from '../test/hostile-updates.js';
 
 let relay: TestRelay | undefined;
 const clients: StockClient[] = [];
@@ -108,9 +108,11 @@ describe('updates are validated before they are stored', () => {
     bSocket.socket.send(encodeSyncUpdate(bEdits[0]!));
     bSocket.socket.send(encodeSaveRequest(7));
     await new Promise((resolve) => setTimeout(resolve, 200));
+    // Held: neither stored nor forwarded (C would hold it as pending structs it cannot show).
+    expect((await relay.store.load('mesh')).updates).toEqual([]);
+    expect(c.doc.store.pendingStructs).toBeNull();
     expect(c.text.toString()).toBe('');
     expect(savedSeqs(bSocket.frames)).toEqual([]);
-    expect(await storedText('mesh')).toBe('');
 
     const aClient = client('mesh', a);
     await synced(aClient);
@@ -190,6 +192,65 @@ describe('document size limit', () => {
     expect(deleter.text.length).toBe(3000);
     deleter.text.delete(0, 2900);
     await waitFor(() => roomText(relay!, 'big')?.length === 100, 'the deletion is stored');
+  });
+  // Known bug: the limit lets through every update with no content struct, and Y.GC structs are not
+  // counted as content, although a GC range of a client the document lacks deletes nothing and adds
+  // bytes every replica keeps. Drop `.fails` once the relay refuses them past the limit.
+  // Known bug, found while checking the limit: it lets through every update without content structs, and
+  // Y.GC structs do not count as content, though a collected range of a client the document lacks deletes
+  // nothing and adds bytes every replica keeps (and an entry to every state vector). Here a 4 KiB
+  // document took 184 KB and the relay confirmed it saved. Drop `.fails` once such ranges are refused.
+  it.fails('refuses garbage-collected ranges of new clients past the limit: they add bytes and delete nothing', async () => {
+    relay = await startRelay({ env: { MESHPAD_MAX_DOCUMENT_BYTES: '4096' } });
+    const writer = client('gc');
+    await synced(writer);
+    writer.text.insert(0, 'x'.repeat(4000));
+    await waitFor(() => roomText(relay!, 'gc')?.length === 4000, 'the text is stored');
+    const { socket, frames } = await rawSocket(`${relay.syncUrl}/gc`);
+    let code: number | undefined;
+    socket.once('close', (closeCode) => {
+      code = closeCode;
+    });
+    for (let i = 0; i < 20; i++) socket.send(encodeSyncUpdate(gcRanges(1000, 1_000_000, 2_000_000 + i * 1000)));
+    socket.send(encodeSaveRequest(1));
+    await waitFor(() => code !== undefined || savedSeqs(frames).includes(1), 'a refusal or a save confirmation');
+    expect(code).toBe(CloseCode.DocumentTooLarge.code);
+    expect((await relay.store.load('gc')).bytes).toBeLessThan(8192);
+  });
+});
+
+describe('client ids are not authenticated', () => {
+  // Known gap (#12, document-level identity): any connection may continue any client's clocks, and a
+  // 19-byte garbage-collected range claims a client's next million. The relay then trims that client's
+  // offline edits as already known: the client holds them, nobody else ever gets them. An ownership rule
+  // for live connections alone would not cover a client that is offline. Drop `.fails` once it holds.
+  it.fails("keeps a client's offline edits when another connection first claims its next clocks", async () => {
+    relay = await startRelay();
+    // Destroyed here: once Yjs meets its own id in a remote update it takes a new one, and the provider's
+    // destroy throws unless the old id is back (y-websocket looks up awareness under the doc's id).
+    const victim = stockClient(relay.syncUrl, 'claimed');
+    try {
+      await synced(victim);
+      victim.text.insert(0, 'hello');
+      await waitFor(() => roomText(relay!, 'claimed') === 'hello', 'the first edit is stored');
+      victim.provider.disconnect();
+      victim.text.insert(5, ' world');
+      const attacker = await rawSocket(`${relay.syncUrl}/claimed`);
+      attacker.socket.send(encodeSyncUpdate(gcRanges(1, 1_000_000, victim.doc.clientID, 5)));
+      attacker.socket.send(encodeSaveRequest(1));
+      await waitFor(() => savedSeqs(attacker.frames).includes(1), 'the claim is stored');
+      victim.provider.connect();
+      await synced(victim);
+      attacker.socket.send(encodeSaveRequest(2));
+      await waitFor(() => savedSeqs(attacker.frames).includes(2), 'the victim has resynced');
+      const newcomer = client('claimed');
+      await synced(newcomer);
+      expect(victim.text.toString()).toBe('hello world');
+      expect(newcomer.text.toString()).toBe('hello world');
+    } finally {
+      victim.doc.clientID = victim.provider.awareness.clientID;
+      victim.destroy();
+    }
   });
 });
 

@@ -64,6 +64,23 @@ export function structBomb(clients: number, firstClient = 1_000_000): Uint8Array
   return encoder.toUint8Array();
 }
 
+/**
+ * Garbage-collected ranges (Y.GC structs, the form deleted content takes) of `clients` client ids from
+ * `firstClient` on, `length` clocks each from `clock`: no content, but structs every replica must keep.
+ */
+export function gcRanges(clients: number, length: number, firstClient = 2_000_000, clock = 0): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(encoder.restEncoder, clients);
+  for (let i = 0; i < clients; i++) {
+    encoding.writeVarUint(encoder.restEncoder, 1);
+    encoder.writeClient(firstClient + i);
+    encoding.writeVarUint(encoder.restEncoder, clock);
+    new Y.GC(Y.createID(firstClient + i, clock), length).write(encoder, 0);
+  }
+  encoding.writeVarUint(encoder.restEncoder, 0);
+  return encoder.toUint8Array();
+}
+
 /** The text of the `content` Y.Text of a document made of `updates`; throws if any of them does. */
 export function textOfUpdates(updates: readonly Uint8Array[]): string {
   const doc = new Y.Doc();

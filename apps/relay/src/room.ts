@@ -160,7 +160,7 @@ export class Room {
     const ready = admission.ready;
     if (
       ready !== undefined &&
-      admission.readyContentStructs > 0 &&
+      admission.readyStructs > 0 &&
       this.bytes + ready.length > this.limits.maxDocumentBytes
     ) {
       return { ready: [], refusals: [this.tooLarge(from, ready.length)] };
@@ -205,7 +205,7 @@ export class Room {
                 detail: `closing connection: held update refused: ${admission.reason}`,
               }
             : admission.ready !== undefined &&
-                admission.readyContentStructs > 0 &&
+                admission.readyStructs > 0 &&
                 this.bytes + admission.ready.length > this.limits.maxDocumentBytes
               ? this.tooLarge(owner, admission.ready.length)
               : undefined;

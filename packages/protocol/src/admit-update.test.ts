@@ -121,7 +121,7 @@ describe('admitUpdate', () => {
   it('passes an update that is new and ready through unchanged', () => {
     const { update } = hello();
     const admission = admitUpdate(new DocIndex(), update, Y.decodeUpdate(update));
-    expect(admission).toMatchObject({ kind: 'admitted', held: undefined, readyContentStructs: 1 });
+    expect(admission).toMatchObject({ kind: 'admitted', held: undefined, readyStructs: 1 });
     expect((admission as Admitted).ready).toBe(update);
   });
 

@@ -17,8 +17,11 @@ export type Admission =
       readonly ready: Uint8Array | undefined;
       /** What waits for structs the document lacks, or undefined when nothing does. */
       readonly held: Uint8Array | undefined;
-      /** Structs in `ready` that carry content (not garbage-collected ranges): zero for an update that only deletes. */
-      readonly readyContentStructs: number;
+      /**
+       * Structs in `ready`: zero for an update that only deletes. Garbage-collected ranges count too: of a
+       * client the document lacks, they add bytes and delete nothing.
+       */
+      readonly readyStructs: number;
       /** The clocks and deleted ranges `ready` adds; pass to {@link commitAdmission}. */
       readonly clocks: ReadonlyArray<readonly [client: number, clock: number]>;
       readonly deletes: readonly DeletedRange[];
@@ -148,14 +151,14 @@ function split(index: DocIndex, update: Uint8Array, decoded: DecodedUpdate, runs
 
   const readyRuns: StructRun[] = [];
   const heldRuns: StructRun[] = [];
-  let readyContentStructs = 0;
+  let readyStructs = 0;
   for (const run of runs) {
     if (run.next > run.first) {
       const first = run.structs[run.first]!;
       const offset = Math.max(0, index.clock(run.client) - first.id.clock);
       if (offset > 0) changed = true;
       const structs = run.structs.slice(run.first, run.next);
-      for (const struct of structs) if (struct instanceof Y.Item && !struct.deleted) readyContentStructs++;
+      readyStructs += structs.length;
       readyRuns.push({ client: run.client, structs, offset });
     }
     if (run.next < run.structs.length)
@@ -186,7 +189,7 @@ function split(index: DocIndex, update: Uint8Array, decoded: DecodedUpdate, runs
     kind: 'admitted',
     ready: nothingReady ? undefined : !changed && nothingHeld ? update : encodeUpdateParts(readyRuns, readyDeletes),
     held: nothingHeld ? undefined : encodeUpdateParts(heldRuns, heldDeletes),
-    readyContentStructs,
+    readyStructs,
     clocks: [...clocks],
     deletes: readyDeletes,
   };

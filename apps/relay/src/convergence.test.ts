@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { storedProblems } from '../test/checked-store.js';
 import { runSchedule, type Schedule, scheduleArbitrary } from '../test/convergence-schedule.js';
+import { CompactionThread } from './compaction-thread.js';
 
 // Random schedules of edits (the `content` text and every @meshpad/crdt type), dropped, duplicated and
 // reordered frames, partitions of a peer mesh, reconnections, compactions and relay restarts, run
@@ -21,7 +22,10 @@ const SQLITE_RUNS = Math.max(1, Math.round(RUNS / 50));
 const MAX_STEPS = Number(process.env.MESHPAD_CONVERGENCE_STEPS ?? 24);
 
 let docs = 0;
-const memory = (): { store: DocStore; docName: string } => ({ store: new MemoryDocStore(), docName: 'doc' });
+// One compaction thread for all schedules, as one relay has; it starts on the first compaction.
+const compactionThread = new CompactionThread({ timeoutMs: 30_000, maxHeapMb: 256, idleMs: 1_000 });
+afterAll(() => compactionThread.stop());
+const memory = () => ({ store: new MemoryDocStore(), docName: 'doc', compactionThread });
 
 describe('convergence through the relay', () => {
   it(`${RUNS} seeded schedules on the in-memory store: honest replicas are never refused and always converge`, async () => {
@@ -51,7 +55,7 @@ describe('convergence through the relay', () => {
       };
       await fc.assert(
         fc.asyncProperty(scheduleArbitrary(MAX_STEPS, 'max'), (schedule) =>
-          runSchedule(schedule, { store, docName: `doc-${++docs}`, reopen }),
+          runSchedule(schedule, { store, docName: `doc-${++docs}`, reopen, compactionThread }),
         ),
         { numRuns: SQLITE_RUNS, seed: SEED + 1 },
       );

@@ -1,6 +1,6 @@
+import { screenUpdates } from '@meshpad/protocol';
 import type { AppendEntry, DocStore, LogStats, StoredDoc } from '@meshpad/storage';
 import * as Y from 'yjs';
-import { screenStoredUpdates } from '../src/stored-updates.js';
 
 /**
  * A store that checks the relay's promise as it is kept: every update appended integrates at once into
@@ -106,7 +106,7 @@ export function storedProblems(updates: readonly Uint8Array[]): string[] {
       }
     }
   });
-  for (const q of screenStoredUpdates(updates).quarantined) {
+  for (const q of screenUpdates(updates).quarantined) {
     problems.push(`row ${q.position} would be quarantined: ${q.reason}`);
   }
   return problems;

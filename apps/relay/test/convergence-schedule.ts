@@ -2,6 +2,7 @@ import { CloseCode, encodeSyncUpdate } from '@meshpad/protocol';
 import type { DocStore } from '@meshpad/storage';
 import fc from 'fast-check';
 import * as Y from 'yjs';
+import type { CompactionThread } from '../src/compaction-thread.js';
 import { DEFAULT_HELD_LIMITS } from '../src/held-updates.js';
 import { DEFAULT_ROOM_LIMITS, type RoomLimits } from '../src/room.js';
 import { CheckedStore, storedProblems } from './checked-store.js';
@@ -43,10 +44,14 @@ export interface Schedule {
   readonly steps: readonly Step[];
 }
 
-/** Where a schedule runs: a store (shared by schedules, so each has its own document) and how to reopen it. */
+/**
+ * Where a schedule runs: a store (shared by schedules, so each has its own document), how to reopen it,
+ * and the thread compactions run in.
+ */
 export interface ScheduleEnv {
   readonly store: DocStore;
   readonly docName: string;
+  readonly compactionThread: CompactionThread;
   /** Closes the store and opens it again, as a restarted relay process would; the same store if absent. */
   readonly reopen?: (store: DocStore) => Promise<DocStore>;
 }
@@ -114,7 +119,7 @@ export async function runSchedule(schedule: Schedule, env: ScheduleEnv): Promise
     held: schedule.heldPerConnection === null ? held : { ...held, countPerConnection: schedule.heldPerConnection },
   };
   const store = new CheckedStore(env.store);
-  const relay = new RelayModel(store, env.docName, limits);
+  const relay = new RelayModel(store, env.docName, env.compactionThread, limits);
   const reopen = env.reopen;
   const restart = () =>
     relay.restart(

@@ -1,8 +1,9 @@
 import { CloseCode, type CloseCodeInfo, DEFAULT_UPDATE_LIMITS, decodeClientMessage } from '@meshpad/protocol';
 import type { DocStore } from '@meshpad/storage';
 import type { FastifyBaseLogger } from 'fastify';
+import type { CompactionThread } from '../src/compaction-thread.js';
 import { Compactor } from '../src/compactor.js';
-import type { Connection } from '../src/connection.js';
+import type { AnswerKind, Connection } from '../src/connection.js';
 import { DEFAULT_ROOM_LIMITS, type Room, type RoomLimits } from '../src/room.js';
 import { RoomRegistry } from '../src/room-registry.js';
 import { UpdateFlusher } from '../src/update-flusher.js';
@@ -46,9 +47,10 @@ export interface RelayClose {
 }
 
 /**
- * The connection boundary, not a stand-in for the relay: what `Room`, `HeldUpdates` and the flusher
- * call on a connection (`isOpen`, `send`, `close`), with frames going to an outbox the schedule
- * delivers, drops, duplicates or reorders instead of to a socket.
+ * The connection boundary, not a stand-in for the relay: what `Room`, `HeldUpdates`, the flusher and
+ * the sync plugin call on a connection (`isOpen`, `send`, `answer`, `close`), with frames going to an
+ * outbox the schedule delivers, drops, duplicates or reorders instead of to a socket, which takes
+ * every frame at once (so a full-state answer is written as soon as it is asked for).
  */
 export class ModelConnection {
   readonly outbox: Uint8Array[] = [];
@@ -63,6 +65,10 @@ export class ModelConnection {
 
   send(frame: Uint8Array): void {
     if (this.#open) this.outbox.push(frame);
+  }
+
+  answer(_kind: AnswerKind, make: () => Uint8Array): void {
+    this.send(make());
   }
 
   /** Called by the relay's code: the socket closes, and the room forgets the connection. */
@@ -103,13 +109,17 @@ export class RelayModel {
   constructor(
     public store: DocStore,
     readonly docName: string,
+    /** Where compactions run: a worker thread, shared by the relays a test runs one after another. */
+    private readonly compactionThread: CompactionThread,
     private readonly limits: RoomLimits = DEFAULT_ROOM_LIMITS,
   ) {
     this.#start();
   }
 
   #start(): void {
-    this.#compactor = new Compactor(this.store, this.log, IDLE_COMPACTION_DELAY_MS, (name) => this.#registry.get(name));
+    this.#compactor = new Compactor(this.store, this.log, IDLE_COMPACTION_DELAY_MS, this.compactionThread, (name) =>
+      this.#registry.get(name),
+    );
     this.#registry = new RoomRegistry(
       this.store,
       () => this.#flusher,
@@ -161,7 +171,7 @@ export class RelayModel {
     }
     const message = decoded.value;
     if (message.kind === 'sync-step1') {
-      conn.send(room.syncStep2(message.stateVector));
+      conn.answer('sync', () => room.syncStep2(message.stateVector));
     } else if (message.kind === 'sync-step2' || message.kind === 'update') {
       const intake = room.receive(asConnection(conn), message.update, message.decoded);
       this.#flusher.enqueue(room, intake.ready);

@@ -158,11 +158,7 @@ export class Room {
       };
     }
     const ready = admission.ready;
-    if (
-      ready !== undefined &&
-      admission.readyStructs > 0 &&
-      this.bytes + ready.length > this.limits.maxDocumentBytes
-    ) {
+    if (ready !== undefined && admission.readyStructs > 0 && this.bytes + ready.length > this.limits.maxDocumentBytes) {
       return { ready: [], refusals: [this.tooLarge(from, ready.length)] };
     }
     if (admission.held !== undefined) {

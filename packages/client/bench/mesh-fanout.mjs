@@ -162,6 +162,23 @@ const summarize = (label, rounds) => {
   };
 };
 
+/** How many groups the room's direct connections form: 1 is one mesh; more means clusters joined by the relay alone. */
+const meshComponents = (states) => {
+  const index = new Map(states.map((state, i) => [state.clientId, i]));
+  const parent = states.map((_, i) => i);
+  const find = (i) => {
+    while (parent[i] !== i) i = parent[i];
+    return i;
+  };
+  for (const [i, state] of states.entries()) {
+    for (const [client, route] of state.network.routes) {
+      const j = index.get(client);
+      if (route === 'direct' && j !== undefined) parent[find(i)] = find(j);
+    }
+  }
+  return new Set(states.map((_, i) => find(i))).size;
+};
+
 /** Opens N sessions one after another, then waits until the connection counts stop changing. */
 const openRoom = async (relayUrl, signalingUrl, mesh) => {
   const docId = randomBytes(16).toString('base64url');
@@ -201,6 +218,7 @@ const openRoom = async (relayUrl, signalingUrl, mesh) => {
       degreeMedian: percentile(degrees, 50),
       degreeMax: Math.max(...degrees),
       isolated: degrees.filter((d) => d === 0).length,
+      components: meshComponents(states),
       presenceComplete: states.every((s) => s.presence.length === PEERS),
     },
   };

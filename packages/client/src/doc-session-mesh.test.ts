@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type MeshPeer, type OpenOptions, type PeerSnapshot, startMeshPeer } from '../test/mesh-peers.js';
+import { type MeshPeer, type OpenOptions, type PeerSnapshot, startMeshPeer, until } from '../test/mesh-peers.js';
 import { type ReferenceRelay, startReferenceRelay } from '../test/reference-relay.js';
 import { type ReferenceSignaling, startReferenceSignaling } from '../test/reference-signaling.js';
 import { newDocId } from './doc-id.js';
@@ -38,22 +38,6 @@ const open = async (
     mesh: mesh === false ? false : { signalingUrl: signaling.url, ...mesh },
   });
   return peer;
-};
-
-/** Polls a peer's state until `check` holds. */
-const until = async (
-  peer: MeshPeer,
-  check: (state: PeerSnapshot) => boolean,
-  message: string,
-): Promise<PeerSnapshot> => {
-  let last: PeerSnapshot = await peer.state();
-  const deadline = Date.now() + 15_000;
-  while (!check(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${message}; last state ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    last = await peer.state();
-  }
-  return last;
 };
 
 const routeTo = (state: PeerSnapshot, clientId: number) => state.network.routes.find(([c]) => c === clientId)?.[1];

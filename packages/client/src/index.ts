@@ -50,6 +50,8 @@ export type {
   OfflineStoreOptions,
 } from './offline-store.js';
 export { OfflineStore } from './offline-store.js';
+export type { PeerMessageLimits } from './peer-message-filter.js';
+export { DEFAULT_PEER_MESSAGE_LIMITS } from './peer-message-filter.js';
 export type { HeardVia, LinkField, LocalLinks, PeerRoute } from './peer-routes.js';
 export { isOnRelay, LINK_FIELD, PEER_ROUTES, peerRoute, readLinkField } from './peer-routes.js';
 export type { AwarenessUser, Presence } from './presence.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DocSession } from './doc-session.js';
 import { DEFAULT_MAX_DIRECT_PEERS, meshState, peerMeshOptions } from './mesh-options.js';
 import { meshRoomName } from './mesh-room.js';
+import { DEFAULT_PEER_MESSAGE_LIMITS } from './peer-message-filter.js';
 
 const DOC = 'AAAAAAAAAAAAAAAAAAAAAA';
 class FakePeerConnection {}
@@ -29,6 +30,8 @@ describe('peerMeshOptions', () => {
       roomName: meshRoomName(DOC),
       password: undefined,
       maxConnections: DEFAULT_MAX_DIRECT_PEERS,
+      maxIncomingConnections: 2 * DEFAULT_MAX_DIRECT_PEERS,
+      peerMessageLimits: DEFAULT_PEER_MESSAGE_LIMITS,
       iceServers: [],
       wrtc: undefined,
     });
@@ -46,9 +49,28 @@ describe('peerMeshOptions', () => {
     expect(options.roomName).toBe(meshRoomName(DOC, 'k'));
   });
 
-  it.each([0, -1, 2.5, Number.NaN])('rejects maxConnections %s', (maxConnections) => {
-    expect(() => peerMeshOptions(DOC, 'http://127.0.0.1:1', { maxConnections })).toThrow(RangeError);
+  it('accepts twice maxConnections offers by default, or what it is told; limits peer messages as told', () => {
+    expect(peerMeshOptions(DOC, 'http://127.0.0.1:1', { maxConnections: 3 }).maxIncomingConnections).toBe(6);
+    const options = peerMeshOptions(DOC, 'http://127.0.0.1:1', {
+      maxConnections: 3,
+      maxIncomingConnections: 4,
+      peerMessageLimits: { maxAwarenessEntries: 50 },
+    });
+    expect(options.maxIncomingConnections).toBe(4);
+    expect(options.peerMessageLimits).toEqual({ ...DEFAULT_PEER_MESSAGE_LIMITS, maxAwarenessEntries: 50 });
   });
+
+  it.each([0, -1, 2.5, Number.NaN])(
+    'rejects maxConnections, maxIncomingConnections or a peer message limit of %s',
+    (n) => {
+      const url = 'http://127.0.0.1:1';
+      expect(() => peerMeshOptions(DOC, url, { maxConnections: n })).toThrow(RangeError);
+      expect(() => peerMeshOptions(DOC, url, { maxIncomingConnections: n })).toThrow(RangeError);
+      expect(() => peerMeshOptions(DOC, url, { peerMessageLimits: { maxMessageBytes: n } })).toThrow(
+        /Invalid mesh peerMessageLimits.maxMessageBytes/,
+      );
+    },
+  );
 });
 
 describe('DocSession mesh options', () => {

@@ -1,5 +1,6 @@
 import { meshRoomName } from './mesh-room.js';
 import type { PeerMeshOptions } from './peer-mesh.js';
+import { DEFAULT_PEER_MESSAGE_LIMITS, type PeerMessageLimits } from './peer-message-filter.js';
 import { signalingSocketUrl } from './relay-url.js';
 import { hasWebRtc } from './webrtc-support.js';
 
@@ -14,6 +15,13 @@ export interface MeshOptions {
   readonly iceServers?: readonly RTCIceServer[];
   /** How many WebRTC connections this peer starts at most (default {@link DEFAULT_MAX_DIRECT_PEERS}). */
   readonly maxConnections?: number;
+  /**
+   * How many connections other peers may have started with this one at once (default twice `maxConnections`); offers
+   * beyond it are ignored. Twice leaves room for the offers of later peers, which keep a large room one mesh.
+   */
+  readonly maxIncomingConnections?: number;
+  /** Bounds on each message a peer sends (default {@link DEFAULT_PEER_MESSAGE_LIMITS}). */
+  readonly peerMessageLimits?: Partial<PeerMessageLimits>;
   /** A WebRTC implementation for runtimes without a global one (Node: `@roamhq/wrtc`). */
   readonly wrtc?: unknown;
   /** A y-webrtc signaling server (default: the relay's `/signal`). */
@@ -27,8 +35,8 @@ export interface MeshOptions {
 export type MeshState = 'on' | 'off' | 'unsupported';
 
 /**
- * Default bound on the connections a peer starts. Others may still connect to it, so a peer can end up with more;
- * the benchmark in `bench/mesh-fanout.mjs` measures what a 30-peer room really gets.
+ * Default bound on the connections a peer starts. Others may still connect to it (up to `maxIncomingConnections`), so
+ * a peer can end up with more; the benchmark in `bench/mesh-fanout.mjs` measures what a 30-peer room really gets.
  */
 export const DEFAULT_MAX_DIRECT_PEERS = 6;
 
@@ -40,16 +48,33 @@ export const meshState = (options: MeshOptions | false | undefined, scope: objec
 
 /** The {@link PeerMeshOptions} of a document's mesh. */
 export const peerMeshOptions = (docId: string, relayUrl: string, options: MeshOptions = {}): PeerMeshOptions => {
-  const maxConnections = options.maxConnections ?? DEFAULT_MAX_DIRECT_PEERS;
-  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-    throw new RangeError(`Invalid mesh maxConnections ${maxConnections}: expected a positive integer`);
-  }
+  const maxConnections = positiveInteger('maxConnections', options.maxConnections ?? DEFAULT_MAX_DIRECT_PEERS);
+  const limits = { ...DEFAULT_PEER_MESSAGE_LIMITS, ...options.peerMessageLimits };
   return {
     signalingUrl: options.signalingUrl ?? signalingSocketUrl(relayUrl),
     roomName: meshRoomName(docId, options.password),
     password: options.password,
     maxConnections,
+    maxIncomingConnections: positiveInteger(
+      'maxIncomingConnections',
+      options.maxIncomingConnections ?? 2 * maxConnections,
+    ),
+    peerMessageLimits: {
+      maxMessageBytes: positiveInteger('peerMessageLimits.maxMessageBytes', limits.maxMessageBytes),
+      maxAwarenessEntries: positiveInteger('peerMessageLimits.maxAwarenessEntries', limits.maxAwarenessEntries),
+      maxAwarenessStateBytes: positiveInteger(
+        'peerMessageLimits.maxAwarenessStateBytes',
+        limits.maxAwarenessStateBytes,
+      ),
+    },
     iceServers: options.iceServers ?? [],
     wrtc: options.wrtc,
   };
+};
+
+const positiveInteger = (name: string, value: number): number => {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`Invalid mesh ${name} ${value}: expected a positive integer`);
+  }
+  return value;
 };

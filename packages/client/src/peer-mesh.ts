@@ -2,6 +2,7 @@ import { ObservableV2 } from 'lib0/observable';
 import type { Awareness } from 'y-protocols/awareness';
 import { type SignalingConn, WebrtcConn, WebrtcProvider } from 'y-webrtc';
 import type * as Y from 'yjs';
+import { type PeerMessageLimits, type PeerUpdateCheck, peerMessageFilter } from './peer-message-filter.js';
 import { readLinkField } from './peer-routes.js';
 
 /** How a session joins its document's WebRTC mesh. */
@@ -14,6 +15,12 @@ export interface PeerMeshOptions {
   readonly password?: string | undefined;
   /** At most this many WebRTC connections are started by this peer (y-webrtc's `maxConns`). */
   readonly maxConnections: number;
+  /** At most this many connections started by other peers are open at once (the patched y-webrtc's `maxIncomingConns`). */
+  readonly maxIncomingConnections: number;
+  /** Bounds on each message a peer sends; a message over them is dropped and that peer disconnected. */
+  readonly peerMessageLimits: PeerMessageLimits;
+  /** A state-aware check of each update a peer sends, after the stateless ones (none yet). */
+  readonly checkUpdate?: PeerUpdateCheck | undefined;
   readonly iceServers: readonly RTCIceServer[];
   /** A WebRTC implementation for runtimes without a global one (Node: `@roamhq/wrtc`). */
   readonly wrtc?: unknown;
@@ -37,7 +44,10 @@ const NO_PEERS: ReadonlySet<string> = new Set();
 /** A peer with fewer connections than this (or than its bound, if lower) connects to peers it knows from awareness. */
 export const MIN_DIRECT_PEERS = 2;
 
-/** A connection this peer started that has no open data channel after this long is given up. */
+/**
+ * A connection with no open data channel after this long is given up, whoever started it: y-webrtc never gives up on
+ * one, and an offer from a made-up peer id would otherwise hold a slot of `maxIncomingConnections` for good.
+ */
 export const CONNECT_TIMEOUT_MS = 15_000;
 
 /**
@@ -56,8 +66,12 @@ export const FILL_DELAY_MS = 2_000;
  * y-webrtc answers a newcomer's announcement only from peers below their bound. Once the first peers are full, a
  * newcomer gets connections only from later ones, so the room splits into a full clique of early peers and the rest,
  * joined by the relay alone. This peer therefore also connects to peers it knows from their awareness link field
- * (y-webrtc accepts an offer whatever its bound): up to {@link MIN_DIRECT_PEERS}, and always one more, its random link,
- * to a peer picked at random among those it is not connected to. Random links join the clusters into one mesh.
+ * (y-webrtc accepts an offer beyond its bound, up to `maxIncomingConnections` offers): up to {@link MIN_DIRECT_PEERS},
+ * and always one more, its random link, to a peer picked at random among those it is not connected to. Random links
+ * join the clusters into one mesh.
+ *
+ * Every message a peer sends passes {@link peerMessageFilter} before y-webrtc reads it; one that fails is dropped and
+ * that peer disconnected.
  */
 export class PeerMesh extends ObservableV2<PeerMeshEvents> {
   readonly provider: WebrtcProvider;
@@ -80,6 +94,8 @@ export class PeerMesh extends ObservableV2<PeerMeshEvents> {
       ...(options.password ? { password: options.password } : {}),
       awareness,
       maxConns: options.maxConnections,
+      maxIncomingConns: options.maxIncomingConnections,
+      filterPeerMessage: peerMessageFilter(doc, options.peerMessageLimits, options.checkUpdate),
       // Tabs of one browser talk over BroadcastChannel and open no WebRTC connection to each other.
       filterBcConns: true,
       peerOpts: {
@@ -176,11 +192,6 @@ export class PeerMesh extends ObservableV2<PeerMeshEvents> {
       const conn = new WebrtcConn(signaling, true, peerId, room);
       room.webrtcConns.set(peerId, conn);
       added.push(peerId);
-      const timer = setTimeout(() => {
-        this.connectTimers.delete(timer);
-        if (!conn.connected) (conn.peer as PeerEvents).destroy();
-      }, CONNECT_TIMEOUT_MS);
-      this.connectTimers.add(timer);
     }
     if (added.length === 0) return;
     this.provider.emit('peers', [
@@ -196,6 +207,11 @@ export class PeerMesh extends ObservableV2<PeerMeshEvents> {
       this.watched.add(peer);
       peer.on('connect', this.onChange);
       peer.on('close', this.onChange);
+      const timer = setTimeout(() => {
+        this.connectTimers.delete(timer);
+        if (!conn.connected) peer.destroy();
+      }, CONNECT_TIMEOUT_MS);
+      this.connectTimers.add(timer);
     }
     this.onChange();
     this.scheduleFill();

@@ -8,6 +8,34 @@ import { WebSocket } from 'ws';
 // y-webrtc's signaling connection uses the global WebSocket.
 globalThis.WebSocket = WebSocket;
 
+/** Exceptions and rejections nobody handled. They are reported rather than fatal, so a test can assert there were none. */
+const uncaught = [];
+const report = (error) => {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  uncaught.push(text);
+  process.stderr.write(`mesh peer: unhandled ${text}\n`);
+};
+process.on('uncaughtException', report);
+process.on('unhandledRejection', report);
+
+/** The session's RTCPeerConnections: how many were made, are open, and were open at most at once. */
+const peerConnections = { created: 0, open: 0, maxOpen: 0 };
+class CountedPeerConnection extends wrtc.RTCPeerConnection {
+  #open = true;
+  constructor(...args) {
+    super(...args);
+    peerConnections.created++;
+    peerConnections.open++;
+    peerConnections.maxOpen = Math.max(peerConnections.maxOpen, peerConnections.open);
+  }
+  close() {
+    if (this.#open) peerConnections.open--;
+    this.#open = false;
+    super.close();
+  }
+}
+const countedWrtc = { ...wrtc, RTCPeerConnection: CountedPeerConnection };
+
 /** @type {DocSession | undefined} */
 let session;
 /** @type {{ marker: string, resolve: (at: number) => void }[]} */
@@ -20,10 +48,14 @@ const snapshot = () => {
   const { mesh, relay, directConnections, routes } = session.network;
   return {
     clientId: session.doc.clientID,
+    peerId: session.awareness.getLocalState()?.link?.peerId,
     text: session.text.toString(),
     status: session.status,
     network: { mesh, relay, directConnections, routes: [...routes] },
     presence: session.presence.map((p) => ({ clientId: p.clientId, name: p.name, hasCursor: p.hasCursor })),
+    awarenessClients: [...session.awareness.getStates().keys()],
+    peerConnections: { ...peerConnections },
+    uncaught: [...uncaught],
   };
 };
 
@@ -45,7 +77,7 @@ const operations = {
       user: { name, colour: '#1670c9' },
       WebSocket,
       localCopy: false,
-      mesh: mesh === false ? false : { ...mesh, wrtc },
+      mesh: mesh === false ? false : { ...mesh, wrtc: countedWrtc },
     });
     session.text.observe(checkWatchers);
     return session.whenSynced().then(snapshot);

@@ -47,6 +47,27 @@ describe('signaling (y-webrtc compatible)', () => {
     for (const c of [a, b, outsider]) c.socket.close();
   });
 
+  it('ignores a publish to a topic the publisher has not subscribed to, and keeps the connection', async () => {
+    const [member, outsider] = await Promise.all([signalClient(), signalClient()]);
+    member.send({ type: 'subscribe', topics: ['room'] });
+    outsider.send({ type: 'subscribe', topics: ['elsewhere'] });
+    await subscribed('room', 1);
+    outsider.send({ type: 'publish', topic: 'room', data: { type: 'signal', from: 'mallory', to: 'peer-a' } });
+    // The relay handles one connection's frames in order and forwards a publish at once: once the outsider has its
+    // pong, anything forwarded to the member is queued before the member's own pong.
+    outsider.send({ type: 'ping' });
+    await waitFor(() => outsider.received.length === 1, 'the outsider’s pong');
+    member.send({ type: 'ping' });
+    await waitFor(() => member.received.length === 1, 'the member’s pong');
+    expect(member.received).toEqual([{ type: 'pong' }]);
+    expect(outsider.received).toEqual([{ type: 'pong' }]);
+    outsider.send({ type: 'subscribe', topics: ['room'] });
+    outsider.send({ type: 'publish', topic: 'room', data: 'now a subscriber' });
+    await waitFor(() => member.received.some((m) => m.data === 'now a subscriber'), 'the publish once subscribed');
+    member.socket.close();
+    outsider.socket.close();
+  });
+
   it('answers ping with pong, and stops forwarding after unsubscribe or close', async () => {
     const [a, b] = await Promise.all([signalClient(), signalClient()]);
     a.send({ type: 'ping' });

@@ -50,8 +50,8 @@ function toText(data: RawData): string {
 
 /**
  * `/signal`: a y-webrtc compatible signaling server (subscribe, unsubscribe, publish to a topic's
- * subscribers, ping). Unlike y-webrtc's own, bad input closes only that connection, and topics per
- * connection and message rates are bounded.
+ * subscribers, ping). Unlike y-webrtc's own, bad input closes only that connection, topics per
+ * connection and message rates are bounded, and only a topic's subscribers may publish to it.
  */
 async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOptions): Promise<void> {
   const topics = new Map<string, Set<Peer>>();
@@ -107,6 +107,15 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
         for (const topic of message.topics) unsubscribe(peer, topic);
         return;
       case 'publish': {
+        // Only a subscriber may publish (y-webrtc subscribes to a room before it announces itself there): anyone else
+        // could send signals into a room whose answers it never sees.
+        if (!peer.topics.has(message.topic)) {
+          peer.conn.log.debug(
+            { topic: message.topic },
+            'ignoring a publish to a topic this connection has not subscribed to',
+          );
+          return;
+        }
         const subscribers = topics.get(message.topic);
         if (subscribers === undefined) return;
         const text = JSON.stringify({ ...message.message, clients: subscribers.size });

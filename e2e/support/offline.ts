@@ -61,8 +61,12 @@ const prepareContext = async (context: BrowserContext, name: string, offline: bo
       const Native = window.WebSocket;
       window.WebSocket = class extends Native {
         constructor(url: string | URL, protocols?: string | string[]) {
-          // Port 9 (discard) refuses the connection, as an unreachable network would.
-          super(cutOff ? 'ws://127.0.0.1:9/offline' : url, protocols);
+          // A path the relay has no WebSocket for fails the handshake, as an unreachable network would. It stays
+          // same-origin: the app's Content-Security-Policy (connect-src 'self') blocks any other address.
+          super(
+            cutOff ? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/offline` : url,
+            protocols,
+          );
           sockets.add(this);
           this.addEventListener('close', () => sockets.delete(this));
         }

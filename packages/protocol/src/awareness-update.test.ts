@@ -36,6 +36,14 @@ describe('awareness updates', () => {
     );
   });
 
+  it('leaves out entries past the limit without parsing them, and still checks their framing', () => {
+    const entries = Array.from({ length: 5 }, (_, i) => ({ clientID: i, clock: 1, state: '{"n":1}' }));
+    const bad = [...entries.slice(0, 4), { clientID: 9, clock: 1, state: 'not json' }];
+    expect(decodeAwarenessUpdate(encodeAwarenessUpdate(bad), 4)).toEqual({ ok: true, value: bad.slice(0, 4) });
+    const truncated = encodeAwarenessUpdate(entries).slice(0, -2);
+    expect(decodeAwarenessUpdate(truncated, 2).ok).toBe(false);
+  });
+
   it('marks removals', () => {
     expect(isRemoval({ clientID: 1, clock: 2, state: 'null' })).toBe(true);
     expect(isRemoval({ clientID: 1, clock: 2, state: '{}' })).toBe(false);

@@ -15,8 +15,13 @@ export const isRemoval = (entry: AwarenessEntry): boolean => entry.state === 'nu
 /**
  * Decodes the payload of an awareness message (the format of y-protocols' `encodeAwarenessUpdate`).
  * Every state must be valid JSON: stock clients `JSON.parse` it and would throw on anything else.
+ * Entries after the first `maxEntries` are only checked to be well framed and left out, so a frame of
+ * thousands of entries costs a walk over its bytes, not thousands of JSON parses.
  */
-export function decodeAwarenessUpdate(update: Uint8Array): Result<AwarenessEntry[], string> {
+export function decodeAwarenessUpdate(
+  update: Uint8Array,
+  maxEntries = Number.POSITIVE_INFINITY,
+): Result<AwarenessEntry[], string> {
   try {
     const decoder = decoding.createDecoder(update);
     const count = decoding.readVarUint(decoder);
@@ -24,6 +29,10 @@ export function decodeAwarenessUpdate(update: Uint8Array): Result<AwarenessEntry
     for (let i = 0; i < count; i++) {
       const clientID = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
+      if (i >= maxEntries) {
+        decoding.readVarUint8Array(decoder);
+        continue;
+      }
       const state = decoding.readVarString(decoder);
       JSON.parse(state);
       entries.push({ clientID, clock, state });

@@ -50,7 +50,7 @@ describe('decodeClientMessage', () => {
     const awareness = encodeAwarenessUpdate(entries);
     expect(decodeClientMessage(encodeAwarenessMessage(awareness))).toEqual({
       ok: true,
-      value: { kind: 'awareness', update: awareness, entries },
+      value: { kind: 'awareness', update: awareness, entries, truncated: false },
     });
   });
 

@@ -11,7 +11,13 @@ import { checkStateVector, decodeYjsUpdate } from './yjs-payload.js';
 export type ClientMessage =
   | { readonly kind: 'sync-step1'; readonly stateVector: Uint8Array }
   | { readonly kind: 'sync-step2' | 'update'; readonly update: Uint8Array; readonly decoded: DecodedUpdate }
-  | { readonly kind: 'awareness'; readonly update: Uint8Array; readonly entries: readonly AwarenessEntry[] }
+  | {
+      readonly kind: 'awareness';
+      readonly update: Uint8Array;
+      readonly entries: readonly AwarenessEntry[];
+      /** Whether `entries` leaves out entries of the frame (past the limit the decoder was given). */
+      readonly truncated: boolean;
+    }
   | { readonly kind: 'query-awareness' }
   | { readonly kind: 'save-request'; readonly seq: number }
   | { readonly kind: 'auth' };
@@ -32,11 +38,13 @@ function readPayload(decoder: decoding.Decoder): Uint8Array {
 
 /**
  * Decodes one binary frame from a client, checking every Yjs payload it carries, so that whatever
- * passes can be stored, merged and forwarded safely. Never throws.
+ * passes can be stored, merged and forwarded safely. Awareness entries past `maxAwarenessEntries` are
+ * left out undecoded. Never throws.
  */
 export function decodeClientMessage(
   frame: Uint8Array,
   limits: UpdateLimits = DEFAULT_UPDATE_LIMITS,
+  maxAwarenessEntries = Number.POSITIVE_INFINITY,
 ): Result<ClientMessage, MessageError> {
   const decoder = decoding.createDecoder(frame);
   let type: number;
@@ -64,10 +72,10 @@ export function decodeClientMessage(
       }
       case MessageType.Awareness: {
         const update = readPayload(decoder);
-        const entries = decodeAwarenessUpdate(update);
-        return entries.ok
-          ? ok({ kind: 'awareness', update, entries: entries.value })
-          : fail('InvalidAwareness', entries.error);
+        const entries = decodeAwarenessUpdate(update, maxAwarenessEntries);
+        if (!entries.ok) return fail('InvalidAwareness', entries.error);
+        const truncated = entries.value.length < decoding.readVarUint(decoding.createDecoder(update));
+        return ok({ kind: 'awareness', update, entries: entries.value, truncated });
       }
       case MessageType.QueryAwareness:
         return decoding.hasContent(decoder)

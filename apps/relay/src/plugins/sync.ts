@@ -110,7 +110,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         // 30 s and count on the echo of their 15 s awareness renewal. Frames that changed nothing
         // (clients send back every state they receive) go nowhere, nor do entries for ids another
         // connection owns or over the limits (PROTOCOL.md, "Awareness ownership").
-        if (accepted.length === message.entries.length) room.broadcast(frame);
+        if (!message.truncated && accepted.length === message.entries.length) room.broadcast(frame);
         else if (accepted.length > 0) room.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(accepted)));
         return;
       }
@@ -138,7 +138,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
 
   function receive(room: Room, conn: Connection, frame: Uint8Array): void {
     if (!conn.isOpen) return;
-    const decoded = decodeClientMessage(frame, options.updateLimits);
+    const decoded = decodeClientMessage(frame, options.updateLimits, options.roomLimits.awareness.entriesPerMessage);
     if (!decoded.ok) {
       conn.close(CloseCode[decoded.error.code], `closing connection: ${decoded.error.message}`);
       return;

@@ -75,7 +75,6 @@ export class Room {
   private index = new DocIndex();
   /** Bytes admitted but not yet stored. */
   private pendingBytes = 0;
-  private stateVectorCache: Uint8Array | undefined;
 
   constructor(
     readonly name: string,
@@ -96,7 +95,6 @@ export class Room {
     this.index = index;
     this.logEntries = updates.length;
     this.uncompacted = updates.length;
-    this.stateVectorCache = undefined;
   }
 
   /** Encoded size of the document, including what is admitted and not yet stored. */
@@ -109,9 +107,9 @@ export class Room {
     return this.doc.state();
   }
 
+  /** What the room holds or has admitted to store next, as a state vector. */
   stateVector(): Uint8Array {
-    this.stateVectorCache ??= Y.encodeStateVectorFromUpdate(this.state());
-    return this.stateVectorCache;
+    return this.index.encodeStateVector();
   }
 
   /** Adds a connection once the room is loaded: sends sync step 1 and the current awareness. */
@@ -247,7 +245,6 @@ export class Room {
     for (const { update } of batch) this.pendingBytes -= update.length;
     const merged = mergeUpdates(batch.map((p) => p.update));
     this.doc.add(merged);
-    this.stateVectorCache = undefined;
     this.logEntries += batch.length;
     this.uncompacted += batch.length;
     if (this.connections.size === 0) return;
@@ -282,7 +279,7 @@ export class Room {
 
   /** Takes a compaction's snapshot in place of what `seal` covered, so memory holds no deleted content. */
   replaceCovered(seal: number, snapshot: Uint8Array): void {
-    if (this.doc.replaceCovered(seal, snapshot)) this.stateVectorCache = undefined;
+    this.doc.replaceCovered(seal, snapshot);
   }
 
   /** Sends a frame to every connection except `except`. */

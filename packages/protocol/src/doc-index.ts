@@ -28,6 +28,14 @@ export class DocIndex {
     return this.#clocks.get(client) ?? 0;
   }
 
+  /**
+   * The state vector of everything admitted so far, encoded as `Y.encodeStateVector` does: no merge of
+   * the document needed, however large it is.
+   */
+  encodeStateVector(): Uint8Array {
+    return Y.encodeStateVector(this.#clocks);
+  }
+
   /** Parts of `[start, end)` of `client` not yet known to be deleted. */
   notDeleted(client: number, start: number, end: number): Array<[number, number]> {
     return this.#deleted.get(client)?.missing(start, end) ?? [[start, end]];

@@ -75,6 +75,25 @@ describe('per-connection quotas on /yjs', () => {
     expect(target.logs().some((line) => String(line.msg).includes('more than 1024 bytes per second'))).toBe(true);
   });
 
+  it('does not refill a quota for a client that reconnects to the room it was closed in', async () => {
+    const target = await start({ MESHPAD_MAX_MESSAGES_PER_SECOND: '20' });
+    const emptyUpdate = encodeSyncUpdate(Uint8Array.of(0, 0));
+    const flood = async (room: string, count: number): Promise<number> => {
+      const flooder = await raw(`${target.syncUrl}/${room}`);
+      const closing = closed(flooder.socket);
+      for (let i = 0; i < count; i++) flooder.socket.send(emptyUpdate);
+      flooder.socket.send(encodeSyncUpdate(textUpdate('probe')));
+      const timeout = new Promise<{ code: number }>((resolve) => setTimeout(() => resolve({ code: 0 }), 1500));
+      const { code } = await Promise.race([closing, timeout]);
+      flooder.socket.terminate();
+      return code;
+    };
+    expect(await flood('again', 1_000)).toBe(CloseCode.RateLimited.code);
+    // A fresh connection could send 200 at once; one coming back to the same room has next to nothing left.
+    expect(await flood('again', 50)).toBe(CloseCode.RateLimited.code);
+    expect(await flood('elsewhere', 50)).toBe(0);
+  });
+
   it('never limits stock clients typing, moving their cursor and pasting, with the defaults', async () => {
     const target = await start({});
     const [writer, reader] = [client(target, 'typing'), client(target, 'typing')];

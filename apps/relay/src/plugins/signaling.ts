@@ -12,7 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
 import { Connection } from '../connection.js';
-import type { ConnectionsPerAddress } from '../connections-per-address.js';
+import { addressKey, type ConnectionsPerAddress } from '../connections-per-address.js';
+import { QuotaCarryOver } from '../quota-carry-over.js';
 import { RateLimiter } from '../rate-limiter.js';
 import { releaseUpgradeRequest } from '../upgrade-request.js';
 
@@ -56,6 +57,7 @@ function toText(data: RawData): string {
 async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOptions): Promise<void> {
   const topics = new Map<string, Set<Peer>>();
   const peers = new Set<Peer>();
+  const limitersLeft = new QuotaCarryOver<RateLimiter>((SIGNALING_RATE.burst / SIGNALING_RATE.perSecond) * 1000);
   app.decorate('signalingTopics', topics);
 
   // One timer for all connections: ping each, and drop those that did not answer the last ping.
@@ -147,11 +149,13 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
       conn.close(CloseCode.TooManyConnections, `closing connection: ${address} already holds ${limit} connections`);
       return;
     }
+    // Reconnecting does not refill the message rate (y-webrtc reconnects at once when closed).
+    const limiterKey = addressKey(address);
     const peer: Peer = {
       conn,
       socket,
       topics: new Set(),
-      limiter: new RateLimiter(SIGNALING_RATE.perSecond, SIGNALING_RATE.burst),
+      limiter: limitersLeft.take(limiterKey) ?? new RateLimiter(SIGNALING_RATE.perSecond, SIGNALING_RATE.burst),
       alive: true,
     };
     peers.add(peer);
@@ -185,6 +189,7 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
     socket.on('close', () => {
       peer.conn.markClosed();
       peers.delete(peer);
+      limitersLeft.leave(limiterKey, peer.limiter);
       for (const topic of [...peer.topics]) unsubscribe(peer, topic);
     });
   });

@@ -16,9 +16,10 @@ import type { RawData, WebSocket } from 'ws';
 import { CompactionThread, type CompactionThreadOptions } from '../compaction-thread.js';
 import { Compactor } from '../compactor.js';
 import { Connection } from '../connection.js';
-import { ConnectionQuota, type QuotaLimits } from '../connection-quota.js';
-import type { ConnectionsPerAddress } from '../connections-per-address.js';
+import { ConnectionQuota, QUOTA_BURST_SECONDS, type QuotaLimits } from '../connection-quota.js';
+import { addressKey, type ConnectionsPerAddress } from '../connections-per-address.js';
 import { KeepAlive } from '../keep-alive.js';
+import { QuotaCarryOver } from '../quota-carry-over.js';
 import type { Room, RoomLimits } from '../room.js';
 import { RoomRegistry } from '../room-registry.js';
 import { UpdateFlusher } from '../update-flusher.js';
@@ -78,6 +79,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));
   const connections = new Set<Connection>();
   const keepAlive = new KeepAlive(options.pingIntervalMs);
+  const quotasLeft = new QuotaCarryOver<ConnectionQuota>(QUOTA_BURST_SECONDS * 1000);
   app.decorate('rooms', rooms);
 
   function handle(room: Room, conn: Connection, message: ClientMessage, frame: Uint8Array): void {
@@ -168,7 +170,9 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   app.get(`${SYNC_PATH}/*`, { websocket: true }, (socket: WebSocket, request) => {
     const rawPath = (request.raw.url ?? '').split('?')[0]!.slice(SYNC_PATH.length + 1);
     const roomName = parseRoomName(rawPath);
-    const quota = new ConnectionQuota(options.quota);
+    // A client closed for going over its quota that comes straight back to the room gets what it left.
+    const quotaKey = `${addressKey(request.ip)} ${rawPath}`;
+    const quota = quotasLeft.take(quotaKey) ?? new ConnectionQuota(options.quota);
     const conn = new Connection(
       socket,
       app.log,
@@ -219,6 +223,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     });
     socket.on('close', () => {
       conn.markClosed();
+      quotasLeft.leave(quotaKey, quota);
       connections.delete(conn);
       room.leave(conn);
       rooms.release(room);

@@ -1,4 +1,5 @@
 import {
+  type Admission,
   admitUpdate,
   CloseCode,
   type CloseCodeInfo,
@@ -6,6 +7,7 @@ import {
   DEFAULT_AWARENESS_LIMITS,
   type DecodedUpdate,
   DocIndex,
+  type DocIndexSnapshot,
   encodeAwarenessMessage,
   encodeAwarenessUpdate,
   encodeSyncStep1,
@@ -18,6 +20,7 @@ import { type AwarenessLimits, AwarenessRegistry } from './awareness-registry.js
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
 import { DEFAULT_HELD_LIMITS, type HeldLimits, HeldUpdates } from './held-updates.js';
+import { OrderedWork } from './ordered-work.js';
 
 /** An accepted update waiting for the end of the turn to be stored and forwarded. */
 export interface PendingUpdate {
@@ -52,6 +55,8 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
 };
 
 const EMPTY_STATE_VECTOR_LENGTH = 1;
+/** Frames of a room that may wait while one of its large updates is judged in the intake thread. */
+const MAX_WAITING_BYTES = 16 * 1024 * 1024;
 
 /**
  * One document's live state on the relay: its connections, awareness, and the document as encoded
@@ -71,6 +76,8 @@ export class Room {
   /** Set when the room failed (storage, or a fault): nothing more is stored or sent through it. */
   failed = false;
   readonly held: HeldUpdates<Connection>;
+  /** The room's messages, handled in arrival order (see `OrderedWork`). */
+  readonly intake = new OrderedWork(MAX_WAITING_BYTES);
   private doc = new DocState();
   private index = new DocIndex();
   /** Bytes admitted but not yet stored. */
@@ -142,7 +149,19 @@ export class Room {
    * something may release held updates of other connections.
    */
   receive(from: Connection, update: Uint8Array, decoded: DecodedUpdate): Intake {
-    const admission = admitUpdate(this.index, update, decoded);
+    return this.take(from, admitUpdate(this.index, update, decoded));
+  }
+
+  /** The part of the room's index that judging an update consults, for judging it in another thread. */
+  indexSnapshot(clients: readonly number[], deleteClients: readonly number[]): DocIndexSnapshot {
+    return this.index.snapshot(clients, deleteClients);
+  }
+
+  /**
+   * Acts on how an update from `from` was judged, as `receive` does: `admission` must have been made
+   * against the room's index as it is now (see `indexSnapshot`).
+   */
+  take(from: Connection, admission: Admission): Intake {
     if (admission.kind === 'refused') {
       return {
         ready: [],

@@ -107,6 +107,9 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     },
     canStore: () => diskGuard.canStore(),
     compactionThread: { timeoutMs: config.compactionTimeoutMs, maxHeapMb: 512, idleMs: 10_000 },
+    // An update of the most structs accepted decodes and is judged in well under a second; a paste of
+    // 64 KiB is a few milliseconds of work, so smaller updates stay on the event loop.
+    intakeThread: { minBytes: 64 * 1024, timeoutMs: 10_000, maxHeapMb: 256, idleMs: 10_000 },
   });
   await app.register(signalingPlugin, { maxBufferedBytes: config.maxBufferedBytes, connectionsPerAddress });
   await app.register(healthPlugin, { store });

@@ -43,8 +43,33 @@ export function deleteSetBomb(client: number, ranges: number): Uint8Array {
 
 /** One-character inserts at the start of `content`, one per client id: concurrent, so Yjs must order them all. */
 export function structBomb(clients: number, firstClient = 1_000_000): Uint8Array {
+  return bombWithPoison(clients, firstClient, false);
+}
+
+/** A struct bomb whose last client's item refers to a later clock of its own: it can never integrate. */
+export function poisonedStructBomb(clients: number, firstClient = 1_000_000): Uint8Array {
+  return bombWithPoison(clients, firstClient, true);
+}
+
+function bombWithPoison(clients: number, firstClient: number, poisoned: boolean): Uint8Array {
   const encoder = new Y.UpdateEncoderV1();
-  encoding.writeVarUint(encoder.restEncoder, clients);
+  encoding.writeVarUint(encoder.restEncoder, clients + (poisoned ? 1 : 0));
+  if (poisoned) {
+    const client = firstClient + clients;
+    encoding.writeVarUint(encoder.restEncoder, 1);
+    encoder.writeClient(client);
+    encoding.writeVarUint(encoder.restEncoder, 0);
+    new Y.Item(
+      Y.createID(client, 0),
+      null,
+      Y.createID(client, 5),
+      null,
+      null,
+      null,
+      null,
+      new Y.ContentString('x'),
+    ).write(encoder, 0);
+  }
   for (let i = 0; i < clients; i++) {
     encoding.writeVarUint(encoder.restEncoder, 1);
     encoder.writeClient(firstClient + i);

@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { concurrentHistory, seeded, textOf } from '../test/histories.js';
-import { type Admission, admitUpdate, commitAdmission, neverIntegrates } from './admit-update.js';
+import { type Admission, admitUpdate, commitAdmission, consultedClients, neverIntegrates } from './admit-update.js';
 import { DocIndex } from './doc-index.js';
 import { mergeUpdates } from './merge-updates.js';
 
@@ -17,7 +17,12 @@ class Room {
   held: Uint8Array[] = [];
 
   receive(update: Uint8Array): Admission {
-    const admission = admitUpdate(this.index, update, Y.decodeUpdate(update));
+    const decoded = Y.decodeUpdate(update);
+    const admission = admitUpdate(this.index, update, decoded);
+    // What a relay's validation thread decides from the part of the index it was sent is the same.
+    const { clients, deleteClients } = consultedClients(decoded);
+    const partial = DocIndex.fromSnapshot(this.index.snapshot(clients, deleteClients));
+    expect(admitUpdate(partial, update, decoded)).toEqual(admission);
     if (admission.kind === 'refused') return admission;
     this.accept(admission);
     if (admission.held) this.held.push(admission.held);

@@ -95,6 +95,21 @@ export function admitUpdate(index: DocIndex, update: Uint8Array, decoded: Decode
 }
 
 /**
+ * The clients whose clocks `admitUpdate` reads for this update (its structs' clients and the clients
+ * they refer to, and the clients it deletes from) and those whose deleted ranges it reads.
+ */
+export function consultedClients(decoded: DecodedUpdate): { clients: number[]; deleteClients: number[] } {
+  const clients = new Set<number>();
+  for (const struct of decoded.structs) {
+    clients.add(struct.id.client);
+    if (struct instanceof Y.Item) for (const ref of refsOf(struct)) clients.add(ref.client);
+  }
+  const deleteClients = [...decoded.ds.clients.keys()];
+  for (const client of deleteClients) clients.add(client);
+  return { clients: [...clients], deleteClients };
+}
+
+/**
  * Why an update can never integrate into any document, or undefined: the checks of `admitUpdate` that
  * need no document, for a peer that lets Yjs keep what is merely early (pending) itself.
  */

@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeAwarenessUpdate } from './awareness-update.js';
-import { decodeClientMessage } from './client-message.js';
+import { decodeClientMessage, peekLargeUpdate } from './client-message.js';
 import {
   decodeSaved,
   encodeAwarenessMessage,
@@ -105,5 +105,20 @@ describe('decodeClientMessage', () => {
       }),
       { seed: 7, numRuns: 5_000 },
     );
+  });
+});
+
+describe('peekLargeUpdate', () => {
+  it('finds the update of a large sync step 2 or update frame without decoding it, and nothing else', () => {
+    const doc = new Y.Doc();
+    doc.getText('content').insert(0, 'x'.repeat(1000));
+    const update = Y.encodeStateAsUpdate(doc);
+    expect(peekLargeUpdate(encodeSyncUpdate(update), 500)).toEqual({ kind: 'update', update });
+    expect(peekLargeUpdate(encodeSyncStep2(update), 500)).toEqual({ kind: 'sync-step2', update });
+    expect(peekLargeUpdate(encodeSyncUpdate(update), 5000)).toBeUndefined();
+    expect(peekLargeUpdate(encodeSyncStep1(update), 500)).toBeUndefined();
+    expect(peekLargeUpdate(encodeAwarenessMessage(update), 500)).toBeUndefined();
+    expect(peekLargeUpdate(encodeSyncUpdate(update).slice(0, -1), 500)).toBeUndefined();
+    expect(peekLargeUpdate(Uint8Array.of(...encodeSyncUpdate(update), 0), 500)).toBeUndefined();
   });
 });

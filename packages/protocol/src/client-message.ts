@@ -96,3 +96,26 @@ export function decodeClientMessage(
     return fail('MalformedMessage', `frame of type ${type} does not decode: ${(cause as Error).message}`);
   }
 }
+
+/**
+ * The update carried by `frame` when it is a sync step 2 or update of at least `minBytes`, without
+ * decoding the update: for a relay that validates large updates off its event loop. Anything else
+ * (smaller, another kind, malformed) gives undefined and goes through `decodeClientMessage`.
+ */
+export function peekLargeUpdate(
+  frame: Uint8Array,
+  minBytes: number,
+): { readonly kind: 'sync-step2' | 'update'; readonly update: Uint8Array } | undefined {
+  if (frame.length < minBytes) return undefined;
+  try {
+    const decoder = decoding.createDecoder(frame);
+    if (decoding.readVarUint(decoder) !== MessageType.Sync) return undefined;
+    const syncType = decoding.readVarUint(decoder);
+    if (syncType !== SyncMessageType.Step2 && syncType !== SyncMessageType.Update) return undefined;
+    const update = readPayload(decoder);
+    if (update.length < minBytes) return undefined;
+    return { kind: syncType === SyncMessageType.Step2 ? 'sync-step2' : 'update', update };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,6 +1,13 @@
 import * as Y from 'yjs';
 import { RangeSet } from './range-set.js';
 
+/** The part of a {@link DocIndex} one update consults, in a form that can be sent to another thread. */
+export interface DocIndexSnapshot {
+  readonly clocks: ReadonlyArray<readonly [client: number, clock: number]>;
+  /** Each client's deleted ranges as {@link RangeSet.bounds} gives them. */
+  readonly deleted: ReadonlyArray<readonly [client: number, bounds: readonly number[]]>;
+}
+
 /**
  * What a relay must know of a document to judge an incoming update without a `Y.Doc`: for every
  * client, the clock up to which the document holds its structs with no gap, and the ranges it knows
@@ -21,6 +28,29 @@ export class DocIndex {
       for (const item of items) index.addDeleted(client, item.clock, item.clock + item.len);
     }
     return index;
+  }
+
+  /** An index holding only what `snapshot` copied: enough to admit the update it was taken for. */
+  static fromSnapshot(snapshot: DocIndexSnapshot): DocIndex {
+    const index = new DocIndex();
+    for (const [client, clock] of snapshot.clocks) index.#clocks.set(client, clock);
+    for (const [client, bounds] of snapshot.deleted) index.#deleted.set(client, RangeSet.fromBounds(bounds));
+    return index;
+  }
+
+  /** The clocks of `clients` and the deleted ranges of `deleteClients` (see `consultedClients`). */
+  snapshot(clients: Iterable<number>, deleteClients: Iterable<number>): DocIndexSnapshot {
+    const clocks: Array<[number, number]> = [];
+    for (const client of clients) {
+      const clock = this.#clocks.get(client);
+      if (clock !== undefined) clocks.push([client, clock]);
+    }
+    const deleted: Array<[number, number[]]> = [];
+    for (const client of deleteClients) {
+      const ranges = this.#deleted.get(client);
+      if (ranges !== undefined) deleted.push([client, ranges.bounds()]);
+    }
+    return { clocks, deleted };
   }
 
   /** The next clock of `client` the document lacks: everything below it is present. */

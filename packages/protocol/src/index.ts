@@ -9,11 +9,12 @@ export {
   type Admission,
   admitUpdate,
   commitAdmission,
+  consultedClients,
   type DecodedUpdate,
   neverIntegrates,
 } from './admit-update.js';
 export { type AwarenessEntry, decodeAwarenessUpdate, encodeAwarenessUpdate, isRemoval } from './awareness-update.js';
-export { type ClientMessage, decodeClientMessage, type MessageError } from './client-message.js';
+export { type ClientMessage, decodeClientMessage, type MessageError, peekLargeUpdate } from './client-message.js';
 export {
   type CloseClass,
   CloseCode,
@@ -23,7 +24,7 @@ export {
   isPermanentClose,
 } from './close-codes.js';
 export { countUpdateStructs, type StructCount } from './count-structs.js';
-export { DocIndex } from './doc-index.js';
+export { DocIndex, type DocIndexSnapshot } from './doc-index.js';
 export {
   DEFAULT_AWARENESS_LIMITS,
   DEFAULT_MAX_MESSAGE_BYTES,

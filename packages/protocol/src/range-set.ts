@@ -5,6 +5,18 @@
 export class RangeSet {
   #bounds: number[] = [];
 
+  /** A set of the ranges in `bounds`, as {@link bounds} gives them. */
+  static fromBounds(bounds: readonly number[]): RangeSet {
+    const set = new RangeSet();
+    for (let i = 0; i + 1 < bounds.length; i += 2) set.add(bounds[i]!, bounds[i + 1]!);
+    return set;
+  }
+
+  /** The ranges flat, `start0, end0, start1, end1, …`, for copying the set to another thread. */
+  bounds(): number[] {
+    return [...this.#bounds];
+  }
+
   /** Number of disjoint ranges. */
   get size(): number {
     return this.#bounds.length / 2;

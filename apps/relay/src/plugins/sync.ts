@@ -6,6 +6,7 @@ import {
   encodeAwarenessUpdate,
   encodeSaved,
   parseRoomName,
+  peekLargeUpdate,
   SYNC_PATH,
   type UpdateLimits,
 } from '@meshpad/protocol';
@@ -18,12 +19,14 @@ import { Compactor } from '../compactor.js';
 import { Connection } from '../connection.js';
 import { ConnectionQuota, QUOTA_BURST_SECONDS, type QuotaLimits } from '../connection-quota.js';
 import { addressKey, type ConnectionsPerAddress } from '../connections-per-address.js';
+import { IntakeThread, type LargeUpdateVerdict } from '../intake-thread.js';
 import { KeepAlive } from '../keep-alive.js';
 import { QuotaCarryOver } from '../quota-carry-over.js';
-import type { Room, RoomLimits } from '../room.js';
+import type { Intake, Room, RoomLimits } from '../room.js';
 import { RoomRegistry } from '../room-registry.js';
 import { UpdateFlusher } from '../update-flusher.js';
 import { releaseUpgradeRequest } from '../upgrade-request.js';
+import type { WorkerThreadOptions } from '../worker-thread.js';
 
 export interface SyncPluginOptions {
   readonly store: DocStore;
@@ -42,6 +45,8 @@ export interface SyncPluginOptions {
   readonly shutdownCompactionBudgetMs: number;
   readonly updateLimits: UpdateLimits;
   readonly compactionThread: CompactionThreadOptions;
+  /** Updates of at least `minBytes` are decoded and judged in the intake thread, off the event loop. */
+  readonly intakeThread: WorkerThreadOptions & { readonly minBytes: number };
   readonly roomLimits: RoomLimits;
   /** Whether the disk has room for more updates; reads go on when it has not. */
   readonly canStore: () => boolean;
@@ -79,6 +84,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));
   const connections = new Set<Connection>();
   const keepAlive = new KeepAlive(options.pingIntervalMs);
+  const intakeThread = new IntakeThread(options.intakeThread);
   const quotasLeft = new QuotaCarryOver<ConnectionQuota>(QUOTA_BURST_SECONDS * 1000);
   app.decorate('rooms', rooms);
 
@@ -88,24 +94,11 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         conn.answer('sync', () => room.syncStep2(message.stateVector));
         return;
       case 'sync-step2':
-      case 'update': {
-        if (!options.canStore()) {
-          conn.close(
-            CloseCode.DiskFull,
-            'closing connection: the data directory is nearly full, so no update is stored',
-          );
-          return;
+      case 'update':
+        if (checkCanStore(conn) && checkStructQuota(conn, message.decoded.structs.length)) {
+          admit(room, room.receive(conn, message.update, message.decoded));
         }
-        const quota = conn.quota;
-        if (quota !== undefined && !quota.take('structs', message.decoded.structs.length)) {
-          conn.close(CloseCode.RateLimited, `closing connection: ${quota.describe('structs')}`);
-          return;
-        }
-        const intake = room.receive(conn, message.update, message.decoded);
-        flusher.enqueue(room, intake.ready);
-        for (const { conn: refused, code, detail } of intake.refusals) refused.close(code, detail);
         return;
-      }
       case 'awareness': {
         const accepted = room.awareness.apply(message.entries, conn);
         // Sent to the sender too: y-websocket 3 clients drop a connection that received nothing for
@@ -138,8 +131,66 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     }
   }
 
+  /** Stores and forwards what of an update may be, or closes the connection that sent it. */
+  function admit(room: Room, intake: Intake): void {
+    flusher.enqueue(room, intake.ready);
+    for (const { conn: refused, code, detail } of intake.refusals) refused.close(code, detail);
+  }
+
+  function checkCanStore(conn: Connection): boolean {
+    if (options.canStore()) return true;
+    conn.close(CloseCode.DiskFull, 'closing connection: the data directory is nearly full, so no update is stored');
+    return false;
+  }
+
+  function checkStructQuota(conn: Connection, structs: number): boolean {
+    const quota = conn.quota;
+    if (quota === undefined || quota.take('structs', structs)) return true;
+    conn.close(CloseCode.RateLimited, `closing connection: ${quota.describe('structs')}`);
+    return false;
+  }
+
+  /** A large update: decoded and judged in the intake thread while the room's later messages wait. */
+  async function receiveLarge(room: Room, conn: Connection, update: Uint8Array): Promise<void> {
+    if (!checkCanStore(conn)) return;
+    let verdict: LargeUpdateVerdict;
+    try {
+      verdict = await intakeThread.judge(update, options.updateLimits, (clients, deleteClients) =>
+        room.indexSnapshot(clients, deleteClients),
+      );
+    } catch (cause) {
+      conn.log.warn({ err: cause, bytes: update.length }, 'closing connection: its update could not be validated');
+      conn.close(CloseCode.InternalError);
+      return;
+    }
+    if (room.failed || !conn.isOpen) return;
+    if (verdict.kind === 'invalid') {
+      conn.close(CloseCode.InvalidUpdate, `closing connection: ${verdict.reason}`);
+      return;
+    }
+    if (!checkStructQuota(conn, verdict.structs)) return;
+    admit(room, room.take(conn, verdict.admission));
+  }
+
+  function receiveInOrder(room: Room, conn: Connection, frame: Uint8Array): undefined | Promise<void> {
+    if (!conn.isOpen) return undefined;
+    const large = peekLargeUpdate(frame, options.intakeThread.minBytes);
+    if (large !== undefined) return receiveLarge(room, conn, large.update);
+    receiveSmall(room, conn, frame);
+    return undefined;
+  }
+
   function receive(room: Room, conn: Connection, frame: Uint8Array): void {
     if (!conn.isOpen) return;
+    if (!room.intake.run(() => receiveInOrder(room, conn, frame), frame.length)) {
+      conn.close(
+        CloseCode.RateLimited,
+        'closing connection: too many messages wait in this room while a large update is validated',
+      );
+    }
+  }
+
+  function receiveSmall(room: Room, conn: Connection, frame: Uint8Array): void {
     const decoded = decodeClientMessage(frame, options.updateLimits, options.roomLimits.awareness.entriesPerMessage);
     if (!decoded.ok) {
       conn.close(CloseCode[decoded.error.code], `closing connection: ${decoded.error.message}`);
@@ -164,6 +215,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     await flusher.drain();
     await compactor.compactScheduled(options.shutdownCompactionBudgetMs);
     await compactor.close();
+    await intakeThread.stop();
     await store.close();
   });
 

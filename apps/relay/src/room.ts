@@ -55,8 +55,11 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
 };
 
 const EMPTY_STATE_VECTOR_LENGTH = 1;
-/** Frames of a room that may wait while one of its large updates is judged in the intake thread. */
-const MAX_WAITING_BYTES = 16 * 1024 * 1024;
+/**
+ * Frames of a room that may wait while one of its large updates is judged in the intake thread: one
+ * frame of the largest size accepted by default, far more than a room's typing in the ~100 ms that takes.
+ */
+const MAX_WAITING_BYTES = 4 * 1024 * 1024;
 
 /**
  * One document's live state on the relay: its connections, awareness, and the document as encoded

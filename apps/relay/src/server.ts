@@ -109,7 +109,8 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     compactionThread: { timeoutMs: config.compactionTimeoutMs, maxHeapMb: 512, idleMs: 10_000 },
     // An update of the most structs accepted decodes and is judged in well under a second; a paste of
     // 64 KiB is a few milliseconds of work, so smaller updates stay on the event loop.
-    intakeThread: { minBytes: 64 * 1024, timeoutMs: 10_000, maxHeapMb: 256, idleMs: 10_000 },
+    // Its young heap is kept small: under a flood of large updates V8's default grew it by some 40 MiB.
+    intakeThread: { minBytes: 64 * 1024, timeoutMs: 10_000, maxHeapMb: 256, maxYoungHeapMb: 4, idleMs: 10_000 },
   });
   await app.register(signalingPlugin, { maxBufferedBytes: config.maxBufferedBytes, connectionsPerAddress });
   await app.register(healthPlugin, { store });

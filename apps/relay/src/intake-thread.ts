@@ -1,7 +1,16 @@
-import type { Admission, DocIndexSnapshot, UpdateLimits } from '@meshpad/protocol';
+import {
+  type Admission,
+  DocIndex,
+  type DocIndexSnapshot,
+  type QuarantinedUpdate,
+  type ScreenedUpdates,
+  screenUpdates,
+  type UpdateLimits,
+} from '@meshpad/protocol';
 import { WorkerThread, type WorkerThreadOptions } from './worker-thread.js';
 
 export type IntakeRequest =
+  | { readonly step: 'screen'; readonly updates: readonly Uint8Array[] }
   | { readonly step: 'consult'; readonly update: Uint8Array; readonly limits: UpdateLimits }
   | {
       readonly step: 'admit';
@@ -20,6 +29,12 @@ export type Consultation =
       readonly deleteClients: number[];
     };
 
+/** What screening a document's stored updates found, as the thread sends it back. */
+export interface Screening {
+  readonly quarantined: readonly QuarantinedUpdate[];
+  readonly index: DocIndexSnapshot;
+}
+
 /** How a large update was judged: it does not decode, or its admission (see `admitUpdate`). */
 export type LargeUpdateVerdict =
   | { readonly kind: 'invalid'; readonly reason: string }
@@ -31,7 +46,7 @@ export type LargeUpdateVerdict =
  * for. The room's index stays on the event loop; the thread is sent the part of it the update consults.
  */
 export class IntakeThread {
-  readonly #thread: WorkerThread<IntakeRequest, Consultation | Admission>;
+  readonly #thread: WorkerThread<IntakeRequest, Screening | Consultation | Admission>;
 
   constructor(options: WorkerThreadOptions) {
     // Always the built file: under the test runner this module is TypeScript source, the worker is not.
@@ -57,6 +72,22 @@ export class IntakeThread {
     const index = snapshot(consultation.clients, consultation.deleteClients);
     const admission = (await this.#thread.request({ step: 'admit', update, limits, index })) as Admission;
     return { kind: 'judged', structs: consultation.structs, admission };
+  }
+
+  /**
+   * Screens a document's stored updates as it is loaded (see `screenUpdates`): in the thread when they
+   * add up to `minBytes` or more, since that decodes every one of them.
+   */
+  async screen(updates: readonly Uint8Array[], minBytes: number): Promise<ScreenedUpdates> {
+    const bytes = updates.reduce((sum, update) => sum + update.length, 0);
+    if (bytes < minBytes) return screenUpdates(updates);
+    const { quarantined, index } = (await this.#thread.request({ step: 'screen', updates })) as Screening;
+    const left = new Set(quarantined.map((q) => q.position));
+    return {
+      kept: updates.filter((_, position) => !left.has(position)),
+      quarantined: [...quarantined],
+      index: DocIndex.fromSnapshot(index),
+    };
   }
 
   stop(): Promise<void> {

@@ -1,13 +1,18 @@
 /**
- * The intake thread's entry point (run from `dist/`): decodes a large update and judges it against
- * the part of the room's index the event loop sends. Each step decodes the update again, so the
+ * The intake thread's entry point (run from `dist/`): screens a large document's stored updates as it
+ * is loaded, and decodes a large update and judges it against the part of the room's index the event
+ * loop sends. Each step decodes the update again, so the
  * thread keeps nothing between requests.
  */
-import { admitUpdate, consultedClients, DocIndex, decodeYjsUpdate } from '@meshpad/protocol';
-import type { Consultation, IntakeRequest } from './intake-thread.js';
+import { admitUpdate, consultedClients, DocIndex, decodeYjsUpdate, screenUpdates } from '@meshpad/protocol';
+import type { Consultation, IntakeRequest, Screening } from './intake-thread.js';
 import { serveRequests } from './worker-thread.js';
 
 serveRequests((request: IntakeRequest) => {
+  if (request.step === 'screen') {
+    const { quarantined, index } = screenUpdates(request.updates);
+    return { quarantined, index: index.toSnapshot() } satisfies Screening;
+  }
   if (request.step === 'consult') {
     const decoded = decodeYjsUpdate(request.update, request.limits);
     if (!decoded.ok) return { kind: 'invalid', reason: decoded.error } satisfies Consultation;

@@ -1,4 +1,4 @@
-import { screenUpdates } from '@meshpad/protocol';
+import { type ScreenedUpdates, screenUpdates } from '@meshpad/protocol';
 import type { DocStore } from '@meshpad/storage';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Compactor } from './compactor.js';
@@ -31,6 +31,10 @@ export class RoomRegistry {
     private readonly compactAfterUpdates: number,
     private readonly limits: RoomLimits,
     private readonly log: FastifyBaseLogger,
+    /** Screens the stored updates of a room being loaded (`screenUpdates`, here or in another thread). */
+    private readonly screen: (
+      updates: readonly Uint8Array[],
+    ) => ScreenedUpdates | Promise<ScreenedUpdates> = screenUpdates,
   ) {}
 
   get size(): number {
@@ -90,7 +94,7 @@ export class RoomRegistry {
       // A previous instance of this room may still have updates on their way to storage.
       await this.flusher().drain();
       const stored = await this.store.load(room.name);
-      const screened = screenUpdates(stored.updates);
+      const screened = await this.screen(stored.updates);
       logQuarantined(this.log, room.name, screened.quarantined);
       room.load(screened.kept, screened.index);
       this.loadFailures.delete(room.name);

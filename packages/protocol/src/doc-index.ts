@@ -38,6 +38,11 @@ export class DocIndex {
     return index;
   }
 
+  /** All of the index, to be rebuilt with `fromSnapshot` in another thread. */
+  toSnapshot(): DocIndexSnapshot {
+    return this.snapshot(this.#clocks.keys(), this.#deleted.keys());
+  }
+
   /** The clocks of `clients` and the deleted ranges of `deleteClients` (see `consultedClients`). */
   snapshot(clients: Iterable<number>, deleteClients: Iterable<number>): DocIndexSnapshot {
     const clocks: Array<[number, number]> = [];

@@ -45,7 +45,10 @@ export interface SyncPluginOptions {
   readonly shutdownCompactionBudgetMs: number;
   readonly updateLimits: UpdateLimits;
   readonly compactionThread: CompactionThreadOptions;
-  /** Updates of at least `minBytes` are decoded and judged in the intake thread, off the event loop. */
+  /**
+   * Updates of at least `minBytes`, and stored documents of as many bytes being loaded, are decoded and
+   * checked in the intake thread, off the event loop.
+   */
   readonly intakeThread: WorkerThreadOptions & { readonly minBytes: number };
   readonly roomLimits: RoomLimits;
   /** Whether the disk has room for more updates; reads go on when it has not. */
@@ -73,6 +76,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     new CompactionThread(options.compactionThread),
     (name) => rooms.get(name),
   );
+  const intakeThread = new IntakeThread(options.intakeThread);
   const rooms: RoomRegistry = new RoomRegistry(
     store,
     () => flusher,
@@ -80,11 +84,11 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     options.compactAfterUpdates,
     options.roomLimits,
     app.log,
+    (updates) => intakeThread.screen(updates, options.intakeThread.minBytes),
   );
   const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));
   const connections = new Set<Connection>();
   const keepAlive = new KeepAlive(options.pingIntervalMs);
-  const intakeThread = new IntakeThread(options.intakeThread);
   const quotasLeft = new QuotaCarryOver<ConnectionQuota>(QUOTA_BURST_SECONDS * 1000);
   app.decorate('rooms', rooms);
 

@@ -44,6 +44,8 @@ export class AwarenessRegistry {
   private readonly ownIds = new Map<object, number>();
   /** Clocks of removed clients, oldest first; made on the first removal (most rooms are idle). */
   private removedClocks: Map<number, number> | undefined;
+  /** Bumped whenever a client id gets a new owner or is freed, so callers can tell that ownership changed. */
+  ownersVersion = 0;
 
   constructor(
     private readonly limits: AwarenessLimits = DEFAULT_AWARENESS_LIMITS,
@@ -94,6 +96,16 @@ export class AwarenessRegistry {
     return removals;
   }
 
+  /**
+   * The connection whose own id `clientID` is (the first state it sent was for it) while it renews that state, or
+   * undefined. Forwarded states do not count: a Meshpad session forwards the presence of mesh peers.
+   */
+  ownConnectionOf(clientID: number): object | undefined {
+    const held = this.states.get(clientID);
+    if (held === undefined || held.forwarded || this.isSilent(held, this.now())) return undefined;
+    return held.owner;
+  }
+
   /** Every state renewed within the owner timeout; older ones every y-protocols client has dropped already. */
   entries(): AwarenessEntry[] {
     const now = this.now();
@@ -137,6 +149,7 @@ export class AwarenessRegistry {
   private set(entry: AwarenessEntry, owner: object, held: Held | undefined, now: number): void {
     this.removedClocks?.delete(entry.clientID);
     const forwarded = this.ownIds.get(owner) !== entry.clientID;
+    if (held?.owner !== owner || held.forwarded !== forwarded) this.ownersVersion++;
     if (held === undefined) {
       this.states.set(entry.clientID, { entry, owner, forwarded, heardAt: now });
     } else {
@@ -152,6 +165,7 @@ export class AwarenessRegistry {
   }
 
   private delete(clientID: number, held: Held, clock: number): void {
+    this.ownersVersion++;
     this.states.delete(clientID);
     this.release(held.owner, clientID);
     this.rememberRemoval(clientID, clock);

@@ -1,5 +1,6 @@
 import {
   admitUpdate,
+  type ClaimedBy,
   CloseCode,
   type CloseCodeInfo,
   commitAdmission,
@@ -122,12 +123,27 @@ export class Room {
     if (present.length > 0) conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(present)));
   }
 
-  /** Removes a connection and tells the others that its awareness states are gone. */
-  leave(conn: Connection): void {
+  /**
+   * Removes a connection and tells the others that its awareness states are gone. The client ids it owned are free,
+   * so held updates that waited for their owner's copy are judged again.
+   */
+  leave(conn: Connection): Intake {
+    const intake: Intake = { ready: [], refusals: [] };
     this.held.drop(conn);
-    if (!this.connections.delete(conn)) return;
+    if (!this.connections.delete(conn)) return intake;
     const removals = this.awareness.removeOwner(conn);
-    if (removals.length > 0) this.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(removals)));
+    if (removals.length > 0) {
+      this.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(removals)));
+      this.releaseHeld(intake);
+    }
+    return intake;
+  }
+
+  /** Judges held updates again after the owners of client ids changed (awareness states were set or removed). */
+  ownersChanged(): Intake {
+    const intake: Intake = { ready: [], refusals: [] };
+    this.releaseHeld(intake);
+    return intake;
   }
 
   /** The sync step 2 that brings a client with `stateVector` up to date. */
@@ -140,11 +156,12 @@ export class Room {
   /**
    * Judges an update from `from` against the document (PROTOCOL.md, "Validation"): the part that
    * integrates now and is new is admitted (to be stored, then forwarded), the part that depends on
-   * structs not here yet is held, and an update that can never integrate is refused whole. Admitting
-   * something may release held updates of other connections.
+   * structs not here yet is held, and an update that can never integrate is refused whole. New clocks
+   * of a client id that another live connection owns count as not here yet (PROTOCOL.md, "Clock
+   * ownership"). Admitting something may release held updates of other connections.
    */
   receive(from: Connection, update: Uint8Array, decoded: DecodedUpdate): Intake {
-    const admission = admitUpdate(this.index, update, decoded);
+    const admission = admitUpdate(this.index, update, decoded, this.claimedFrom(from));
     if (admission.kind === 'refused') {
       return {
         ready: [],
@@ -192,7 +209,7 @@ export class Room {
       for (const { owner, update, since } of this.held.takeAll()) {
         if (!owner.isOpen) continue;
         // A held part passed every check that can refuse it: only what it depends on was missing.
-        const admission = admitUpdate(this.index, update, Y.decodeUpdate(update));
+        const admission = admitUpdate(this.index, update, Y.decodeUpdate(update), this.claimedFrom(owner));
         const refusal =
           admission.kind === 'refused'
             ? {
@@ -228,6 +245,14 @@ export class Room {
         progress = true;
       }
     }
+  }
+
+  /** The client ids whose new clocks are not taken from `from`: those another live connection owns. */
+  private claimedFrom(from: Connection): ClaimedBy {
+    return (client) => {
+      const owner = this.awareness.ownConnectionOf(client);
+      return owner !== undefined && owner !== from;
+    };
   }
 
   private tooLarge(conn: Connection, adding: number): Refusal {

@@ -19,7 +19,7 @@ import { Connection } from '../connection.js';
 import { ConnectionQuota, type QuotaLimits } from '../connection-quota.js';
 import type { ConnectionsPerAddress } from '../connections-per-address.js';
 import { KeepAlive } from '../keep-alive.js';
-import type { Room, RoomLimits } from '../room.js';
+import type { Intake, Room, RoomLimits } from '../room.js';
 import { RoomRegistry } from '../room-registry.js';
 import { UpdateFlusher } from '../update-flusher.js';
 import { releaseUpgradeRequest } from '../upgrade-request.js';
@@ -99,13 +99,14 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
           conn.close(CloseCode.RateLimited, `closing connection: ${quota.describe('structs')}`);
           return;
         }
-        const intake = room.receive(conn, message.update, message.decoded);
-        flusher.enqueue(room, intake.ready);
-        for (const { conn: refused, code, detail } of intake.refusals) refused.close(code, detail);
+        settle(room, room.receive(conn, message.update, message.decoded));
         return;
       }
       case 'awareness': {
+        const owners = room.awareness.ownersVersion;
         const accepted = room.awareness.apply(message.entries, conn);
+        // Updates held for an id's owner may now be admitted: it left, or someone took the id over.
+        if (room.awareness.ownersVersion !== owners && room.held.size > 0) settle(room, room.ownersChanged());
         // Sent to the sender too: y-websocket 3 clients drop a connection that received nothing for
         // 30 s and count on the echo of their 15 s awareness renewal. Frames that changed nothing
         // (clients send back every state they receive) go nowhere, nor do entries for ids another
@@ -134,6 +135,11 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       case 'auth':
         return;
     }
+  }
+
+  function settle(room: Room, intake: Intake): void {
+    flusher.enqueue(room, intake.ready);
+    for (const { conn: refused, code, detail } of intake.refusals) refused.close(code, detail);
   }
 
   function receive(room: Room, conn: Connection, frame: Uint8Array): void {
@@ -220,7 +226,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     socket.on('close', () => {
       conn.markClosed();
       connections.delete(conn);
-      room.leave(conn);
+      settle(room, room.leave(conn));
       rooms.release(room);
       conn.log.debug('connection closed');
     });

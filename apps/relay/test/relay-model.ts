@@ -174,6 +174,11 @@ export class RelayModel {
       conn.answer('sync', () => room.syncStep2(message.stateVector));
     } else if (message.kind === 'sync-step2' || message.kind === 'update') {
       this.#settle(room, room.receive(asConnection(conn), message.update, message.decoded));
+    } else if (message.kind === 'awareness') {
+      // Applied for the client ids it makes owned; replicas show no presence, so it goes nowhere.
+      const owners = room.awareness.ownersVersion;
+      room.awareness.apply(message.entries, asConnection(conn));
+      if (room.awareness.ownersVersion !== owners && room.held.size > 0) this.#settle(room, room.ownersChanged());
     }
   }
 

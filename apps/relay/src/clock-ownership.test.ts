@@ -204,6 +204,43 @@ describe('ownership passes', () => {
     expect(await storedText('handover')).toBe('ab');
   });
 
+  it('when a client is back on a new connection while its old one is half-open: the old one is probed and dropped', async () => {
+    relay = await startRelay({ env: { MESHPAD_LIVENESS_PROBE_MS: '300' } });
+    const writer = authorDoc(7777);
+    writer.text.insert(0, 'a');
+    writer.text.insert(1, 'b');
+    // The old connection no longer answers pings, as one left behind by a network change.
+    const old = await rawSocket(`${relay.syncUrl}/half-open`, { autoPong: false });
+    sockets.push(old);
+    old.socket.send(presence(7777));
+    old.socket.send(encodeSyncUpdate(writer.edits[0]!));
+    await waitFor(() => roomText(relay!, 'half-open') === 'a', "the old connection's edit is stored");
+    const renewed = await raw('half-open');
+    renewed.socket.send(encodeAwarenessMessage(encodeAwarenessUpdate([{ clientID: 7777, clock: 2, state: '{}' }])));
+    renewed.socket.send(encodeSyncUpdate(writer.edits[1]!));
+    renewed.socket.send(encodeSaveRequest(1));
+    await waitFor(() => savedSeqs(renewed.frames).includes(1), 'the edit on the new connection is confirmed', 3_000);
+    expect(await storedText('half-open')).toBe('ab');
+    expect((await old.closed).code).toBe(1006);
+    expect(relay.logs().some((line) => String(line.msg).includes('liveness probe'))).toBe(true);
+  });
+
+  it('but a live owner answers the probe and keeps its id', async () => {
+    relay = await startRelay({ env: { MESHPAD_LIVENESS_PROBE_MS: '200', MESHPAD_HELD_UPDATE_TIMEOUT_MS: '600' } });
+    const writer = authorDoc(8888);
+    writer.text.insert(0, 'a');
+    const owner = await raw('live');
+    owner.socket.send(presence(8888));
+    owner.socket.send(encodeSyncUpdate(writer.edits[0]!));
+    await waitFor(() => roomText(relay!, 'live') === 'a', "the owner's edit is stored");
+    const impostor = await raw('live');
+    impostor.socket.send(encodeAwarenessMessage(encodeAwarenessUpdate([{ clientID: 8888, clock: 2, state: '{}' }])));
+    impostor.socket.send(encodeSyncUpdate(itemUpdate({ client: 8888, clock: 1 })));
+    expect((await impostor.closed).code).toBe(CloseCode.TooManyHeldUpdates.code);
+    expect(owner.socket.readyState).toBe(owner.socket.OPEN);
+    expect(await storedText('live')).toBe('a');
+  });
+
   it('when the owner has not renewed its presence for the owner timeout', async () => {
     relay = await startRelay({ env: { MESHPAD_AWARENESS_OWNER_TIMEOUT_MS: '300' } });
     const writer = authorDoc(6666);

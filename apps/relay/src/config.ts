@@ -60,6 +60,8 @@ export interface RelayConfig {
   readonly awarenessEntriesPerMessage: number;
   /** Silence after which a connection loses a client id it owned. */
   readonly awarenessOwnerTimeoutMs: number;
+  /** How long the owner of a client id has to answer a ping once another connection claims the id as its own. */
+  readonly livenessProbeMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -249,6 +251,13 @@ const OPTIONS = {
     description: "Silence after which another connection may take over a client id's awareness state",
     defaultValue: String(DEFAULT_AWARENESS_LIMITS.ownerTimeoutMs),
   },
+  livenessProbeMs: {
+    flag: 'liveness-probe-ms',
+    env: 'MESHPAD_LIVENESS_PROBE_MS',
+    description:
+      "Time a client id's owner has to answer a ping when a new connection claims the id (a half-open reconnect)",
+    defaultValue: String(DEFAULT_ROOM_LIMITS.livenessProbeMs),
+  },
 } as const satisfies Record<Exclude<keyof RelayConfig, 'minFreeDiskBytes'> | 'minFreeDiskMb', OptionSpec>;
 
 /** Thrown for an invalid option; the message names the option, the value and what is allowed. */
@@ -395,5 +404,6 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     awarenessStateBytes: integer('awarenessStateBytes', raw('awarenessStateBytes'), 2, 1024 * 1024 * 1024),
     awarenessEntriesPerMessage: integer('awarenessEntriesPerMessage', raw('awarenessEntriesPerMessage'), 1, 1_000_000),
     awarenessOwnerTimeoutMs: integer('awarenessOwnerTimeoutMs', raw('awarenessOwnerTimeoutMs'), 1, 3_600_000),
+    livenessProbeMs: integer('livenessProbeMs', raw('livenessProbeMs'), 1, 3_600_000),
   };
 }

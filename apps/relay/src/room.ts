@@ -44,12 +44,15 @@ export interface RoomLimits {
   readonly maxDocumentBytes: number;
   readonly held: HeldLimits;
   readonly awareness: AwarenessLimits;
+  /** How long the owner of a client id has to answer a ping once another connection claims the id as its own. */
+  readonly livenessProbeMs: number;
 }
 
 export const DEFAULT_ROOM_LIMITS: RoomLimits = {
   maxDocumentBytes: 32 * 1024 * 1024,
   held: DEFAULT_HELD_LIMITS,
   awareness: DEFAULT_AWARENESS_LIMITS,
+  livenessProbeMs: 5_000,
 };
 
 const EMPTY_STATE_VECTOR_LENGTH = 1;
@@ -61,7 +64,7 @@ const EMPTY_STATE_VECTOR_LENGTH = 1;
  */
 export class Room {
   readonly connections = new Set<Connection>();
-  readonly awareness: AwarenessRegistry;
+  readonly awareness: AwarenessRegistry<Connection>;
   /** Connections that joined or are joining; the room is unloaded when it drops to zero. */
   refs = 0;
   /** Updates stored since the room was loaded, plus what was stored before, for compaction decisions. */
@@ -82,7 +85,9 @@ export class Room {
     readonly name: string,
     private readonly limits: RoomLimits = DEFAULT_ROOM_LIMITS,
   ) {
-    this.awareness = new AwarenessRegistry(limits.awareness);
+    this.awareness = new AwarenessRegistry<Connection>(limits.awareness, undefined, (owner) =>
+      owner.probe(limits.livenessProbeMs),
+    );
     this.held = new HeldUpdates<Connection>(limits.held, (conn) =>
       conn.close(
         CloseCode.TooManyHeldUpdates,

@@ -104,6 +104,7 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
         entriesPerMessage: config.awarenessEntriesPerMessage,
         ownerTimeoutMs: config.awarenessOwnerTimeoutMs,
       },
+      livenessProbeMs: config.livenessProbeMs,
     },
     canStore: () => diskGuard.canStore(),
     compactionThread: { timeoutMs: config.compactionTimeoutMs, maxHeapMb: 512, idleMs: 10_000 },

@@ -67,6 +67,9 @@ export class ModelConnection {
     if (this.#open) this.outbox.push(frame);
   }
 
+  /** A model connection is never half-open: it answers every liveness probe. */
+  probe(): void {}
+
   answer(_kind: AnswerKind, make: () => Uint8Array): void {
     this.send(make());
   }

@@ -106,6 +106,11 @@ export class AwarenessRegistry<Owner extends object = object> {
     return removals;
   }
 
+  /** Whether `owner` has announced a presence of its own (sent a state that is not a removal). */
+  hasOwnId(owner: Owner): boolean {
+    return this.ownIds.has(owner);
+  }
+
   /**
    * The connection whose own id `clientID` is (the first state it sent was for it) while it renews that state, or
    * undefined. Forwarded states do not count: a Meshpad session forwards the presence of mesh peers.

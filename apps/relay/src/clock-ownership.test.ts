@@ -144,6 +144,54 @@ describe("a client id's next clocks belong to the live connection whose presence
   });
 });
 
+describe('a connection without presence', () => {
+  it('owns the client id it writes under while it writes, and no longer once it is silent for the owner timeout', async () => {
+    relay = await startRelay({
+      env: { MESHPAD_CLOCK_OWNER_TIMEOUT_MS: '400', MESHPAD_HELD_UPDATE_TIMEOUT_MS: '300' },
+    });
+    // As a workspace session writes: it sets no presence.
+    const writer = authorDoc(9999);
+    writer.text.insert(0, 'one');
+    const writerSocket = await raw('no-presence');
+    writerSocket.socket.send(encodeSyncUpdate(writer.edits[0]!));
+    await waitFor(() => roomText(relay!, 'no-presence') === 'one', 'the first edit is stored');
+
+    const attacker = await raw('no-presence');
+    attacker.socket.send(encodeSyncUpdate(gcRanges(1, 1_000_000, 9999, 3)));
+    expect((await attacker.closed).code).toBe(CloseCode.TooManyHeldUpdates.code);
+    writer.text.insert(3, ' two');
+    writerSocket.socket.send(encodeSyncUpdate(writer.edits[1]!));
+    await waitFor(() => roomText(relay!, 'no-presence') === 'one two', 'the next edit is stored');
+
+    // Silent past the timeout, the id is free: another connection may continue it.
+    await pause(450);
+    writer.text.insert(7, ' three');
+    const other = await raw('no-presence');
+    other.socket.send(encodeSyncUpdate(writer.edits[2]!));
+    other.socket.send(encodeSaveRequest(1));
+    await waitFor(() => savedSeqs(other.frames).includes(1), 'the edit from another connection is confirmed');
+    expect(await storedText('no-presence')).toBe('one two three');
+  });
+
+  it("takes no id from a sync step 2 or an update of several clients, which carry other clients' edits", async () => {
+    relay = await startRelay();
+    const first = authorDoc(1212);
+    first.text.insert(0, 'a');
+    const second = authorDoc(3434);
+    Y.applyUpdate(second.doc, first.edits[0]!, 'remote');
+    second.text.insert(1, 'b');
+    // A restored copy: both clients' edits in one update.
+    const restorer = await raw('restored');
+    restorer.socket.send(encodeSyncUpdate(Y.encodeStateAsUpdate(second.doc)));
+    await waitFor(() => roomText(relay!, 'restored') === 'ab', 'the restored copy is stored');
+    first.text.insert(1, 'c');
+    const firstSocket = await raw('restored');
+    firstSocket.socket.send(encodeSyncUpdate(first.edits[1]!));
+    firstSocket.socket.send(encodeSaveRequest(1));
+    await waitFor(() => savedSeqs(firstSocket.frames).includes(1), "the first client's own edit is confirmed");
+  });
+});
+
 describe('honest peers', () => {
   it("stores an off-relay author's edit that a peer forwards, and the author writes freely once it is on the relay", async () => {
     relay = await startRelay();

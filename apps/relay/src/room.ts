@@ -16,6 +16,7 @@ import {
 } from '@meshpad/protocol';
 import * as Y from 'yjs';
 import { type AwarenessLimits, AwarenessRegistry } from './awareness-registry.js';
+import { type ClockOwnerLimits, ClockOwners, DEFAULT_CLOCK_OWNER_LIMITS } from './clock-owners.js';
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
 import { DEFAULT_HELD_LIMITS, type HeldLimits, HeldUpdates } from './held-updates.js';
@@ -44,6 +45,7 @@ export interface RoomLimits {
   readonly maxDocumentBytes: number;
   readonly held: HeldLimits;
   readonly awareness: AwarenessLimits;
+  readonly clockOwners: ClockOwnerLimits;
   /** How long the owner of a client id has to answer a ping once another connection claims the id as its own. */
   readonly livenessProbeMs: number;
 }
@@ -52,6 +54,7 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
   maxDocumentBytes: 32 * 1024 * 1024,
   held: DEFAULT_HELD_LIMITS,
   awareness: DEFAULT_AWARENESS_LIMITS,
+  clockOwners: DEFAULT_CLOCK_OWNER_LIMITS,
   livenessProbeMs: 5_000,
 };
 
@@ -75,6 +78,7 @@ export class Room {
   /** Set when the room failed (storage, or a fault): nothing more is stored or sent through it. */
   failed = false;
   readonly held: HeldUpdates<Connection>;
+  private readonly clockOwners: ClockOwners<Connection>;
   private doc = new DocState();
   private index = new DocIndex();
   /** Bytes admitted but not yet stored. */
@@ -88,6 +92,7 @@ export class Room {
     this.awareness = new AwarenessRegistry<Connection>(limits.awareness, undefined, (owner) =>
       owner.probe(limits.livenessProbeMs),
     );
+    this.clockOwners = new ClockOwners<Connection>(limits.clockOwners);
     this.held = new HeldUpdates<Connection>(limits.held, (conn) =>
       conn.close(
         CloseCode.TooManyHeldUpdates,
@@ -135,12 +140,11 @@ export class Room {
   leave(conn: Connection): Intake {
     const intake: Intake = { ready: [], refusals: [] };
     this.held.drop(conn);
+    const ownedClocks = this.clockOwners.removeOwner(conn);
     if (!this.connections.delete(conn)) return intake;
     const removals = this.awareness.removeOwner(conn);
-    if (removals.length > 0) {
-      this.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(removals)));
-      this.releaseHeld(intake);
-    }
+    if (removals.length > 0) this.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(removals)));
+    if (ownedClocks || removals.length > 0) this.releaseHeld(intake);
     return intake;
   }
 
@@ -163,9 +167,10 @@ export class Room {
    * integrates now and is new is admitted (to be stored, then forwarded), the part that depends on
    * structs not here yet is held, and an update that can never integrate is refused whole. New clocks
    * of a client id that another live connection owns count as not here yet (PROTOCOL.md, "Clock
-   * ownership"). Admitting something may release held updates of other connections.
+   * ownership"); a regular `update` (not a sync step 2) may make its sender the owner of the id it
+   * writes under. Admitting something may release held updates of other connections.
    */
-  receive(from: Connection, update: Uint8Array, decoded: DecodedUpdate): Intake {
+  receive(from: Connection, update: Uint8Array, decoded: DecodedUpdate, regular = true): Intake {
     const admission = admitUpdate(this.index, update, decoded, this.claimedFrom(from));
     if (admission.kind === 'refused') {
       return {
@@ -201,6 +206,7 @@ export class Room {
     }
     if (ready === undefined) return { ready: [], refusals: [] };
     commitAdmission(this.index, admission);
+    this.noteWriter(from, admission.clocks, regular ? decoded : undefined);
     this.pendingBytes += ready.length;
     const intake: Intake = { ready: [{ from, update: ready }], refusals: [] };
     this.releaseHeld(intake);
@@ -245,6 +251,7 @@ export class Room {
         const ready = admission.ready;
         if (ready === undefined) continue;
         commitAdmission(this.index, admission);
+        this.noteWriter(owner, admission.clocks, undefined);
         this.pendingBytes += ready.length;
         intake.ready.push({ from: owner, update: ready });
         progress = true;
@@ -252,12 +259,35 @@ export class Room {
     }
   }
 
-  /** The client ids whose new clocks are not taken from `from`: those another live connection owns. */
+  /**
+   * The client ids whose new clocks are not taken from `from`: those whose presence another live connection
+   * announced as its own, and those another connection without presence owns by writing under them.
+   */
   private claimedFrom(from: Connection): ClaimedBy {
     return (client) => {
-      const owner = this.awareness.ownConnectionOf(client);
+      const owner = this.awareness.ownConnectionOf(client) ?? this.clockOwners.ownerOf(client);
       return owner !== undefined && owner !== from;
     };
+  }
+
+  /**
+   * Renews the ids `writer` owns by writing, of which it just had new clocks admitted. A writer without presence also
+   * takes the id of a regular update (`written`) that holds one client's structs only, as a local transaction does,
+   * when nobody owns it; a sync step 2 or a restored copy carries other clients' edits and takes nothing.
+   */
+  private noteWriter(
+    writer: Connection,
+    clocks: ReadonlyArray<readonly [client: number, clock: number]>,
+    written: DecodedUpdate | undefined,
+  ): void {
+    const clients = clocks.map(([client]) => client);
+    this.clockOwners.renew(writer, clients);
+    if (written === undefined || clients.length !== 1 || this.awareness.hasOwnId(writer)) return;
+    const structs = written.structs;
+    // Runs are contiguous and a client has at most one, so equal ends mean one client throughout.
+    if (structs[0]!.id.client !== structs[structs.length - 1]!.id.client) return;
+    const client = clients[0]!;
+    if (this.awareness.ownConnectionOf(client) === undefined) this.clockOwners.introduce(writer, client);
   }
 
   private tooLarge(conn: Connection, adding: number): Refusal {

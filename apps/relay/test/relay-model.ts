@@ -176,7 +176,7 @@ export class RelayModel {
     if (message.kind === 'sync-step1') {
       conn.answer('sync', () => room.syncStep2(message.stateVector));
     } else if (message.kind === 'sync-step2' || message.kind === 'update') {
-      this.#settle(room, room.receive(asConnection(conn), message.update, message.decoded));
+      this.#settle(room, room.receive(asConnection(conn), message.update, message.decoded, message.kind === 'update'));
     } else if (message.kind === 'awareness') {
       // Applied for the client ids it makes owned; replicas show no presence, so it goes nowhere.
       const owners = room.awareness.ownersVersion;

@@ -99,7 +99,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
           conn.close(CloseCode.RateLimited, `closing connection: ${quota.describe('structs')}`);
           return;
         }
-        settle(room, room.receive(conn, message.update, message.decoded));
+        settle(room, room.receive(conn, message.update, message.decoded, message.kind === 'update'));
         return;
       }
       case 'awareness': {

@@ -64,9 +64,12 @@ export class ClockOwners<Owner> {
       this.#byOwner.set(owner, mine);
     }
     if (mine.size >= this.limits.clientsPerConnection) {
-      for (const id of mine) if (this.#lapsed(this.#owners.get(id)!, now)) this.#forget(id, owner);
+      for (const id of mine) {
+        if (!this.#lapsed(this.#owners.get(id)!, now)) continue;
+        mine.delete(id);
+        this.#owners.delete(id);
+      }
       if (mine.size >= this.limits.clientsPerConnection) return false;
-      this.#byOwner.set(owner, mine);
     }
     mine.add(client);
     this.#owners.set(client, { owner, heardAt: now });

@@ -95,6 +95,7 @@ export class Connection {
     if (!this.isOpen || this.probing) return;
     this.probing = true;
     const timer = setTimeout(() => {
+      if (!this.isOpen) return;
       this.log.info('no answer to a liveness probe; dropping the connection');
       this.socket.terminate();
     }, timeoutMs);

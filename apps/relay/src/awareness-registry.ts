@@ -12,9 +12,9 @@ export interface AwarenessLimits {
   readonly ownerTimeoutMs: number;
 }
 
-interface Held {
+interface Held<Owner> {
   entry: AwarenessEntry;
-  owner: object;
+  owner: Owner;
   /** Whether the owner forwards this state for another client (a mesh peer) rather than being that client. */
   forwarded: boolean;
   /** When the owner last sent anything about this client id. */
@@ -33,21 +33,28 @@ const MAX_REMOVED_CLOCKS = 1024;
  * forwarded it. Entries that break a rule are dropped, never answered with a close: stock clients send
  * back every state they receive, and Meshpad sessions forward their mesh peers' states.
  */
-export class AwarenessRegistry {
-  private readonly states = new Map<number, Held>();
+export class AwarenessRegistry<Owner extends object = object> {
+  private readonly states = new Map<number, Held<Owner>>();
   /** The client ids each live connection owns. */
-  private readonly owned = new Map<object, Set<number>>();
+  private readonly owned = new Map<Owner, Set<number>>();
   /**
    * Each connection's own client id: that of the first state it sent. y-websocket sends its local state as
    * soon as it connects, before anything it could forward.
    */
-  private readonly ownIds = new Map<object, number>();
+  private readonly ownIds = new Map<Owner, number>();
   /** Clocks of removed clients, oldest first; made on the first removal (most rooms are idle). */
   private removedClocks: Map<number, number> | undefined;
+  /** Bumped whenever a client id gets a new owner or is freed, so callers can tell that ownership changed. */
+  ownersVersion = 0;
 
   constructor(
     private readonly limits: AwarenessLimits = DEFAULT_AWARENESS_LIMITS,
     private readonly now: () => number = performance.now.bind(performance),
+    /**
+     * Told when a connection names as its own an id that `owner` holds as its own: either someone is impersonating
+     * the owner, or the owner's client is back on a new connection while the old one is still half-open.
+     */
+    private readonly onContested: (owner: Owner) => void = () => {},
   ) {}
 
   /**
@@ -55,7 +62,7 @@ export class AwarenessRegistry {
    * subsequence of `entries`). Most entries a relay receives are copies it already has, sent back by
    * stock clients; forwarding those would multiply every awareness renewal by the number of clients.
    */
-  apply(entries: readonly AwarenessEntry[], owner: object): AwarenessEntry[] {
+  apply(entries: readonly AwarenessEntry[], owner: Owner): AwarenessEntry[] {
     const now = this.now();
     const accepted: AwarenessEntry[] = [];
     const count = Math.min(entries.length, this.limits.entriesPerMessage);
@@ -65,7 +72,12 @@ export class AwarenessRegistry {
       const held = this.states.get(entry.clientID);
       if (held !== undefined) {
         if (held.owner === owner) held.heardAt = now;
-        else if (!this.mayTakeOver(held, owner, now)) continue;
+        else if (!this.mayTakeOver(held, owner, now)) {
+          if (!held.forwarded && !isRemoval(entry) && this.ownIds.get(owner) === entry.clientID) {
+            this.onContested(held.owner);
+          }
+          continue;
+        }
       }
       if (isRemoval(entry)) {
         if (held === undefined || entry.clock < held.entry.clock) continue;
@@ -83,7 +95,7 @@ export class AwarenessRegistry {
   }
 
   /** Forgets every state `owner` set and returns the removal entries to broadcast. */
-  removeOwner(owner: object): AwarenessEntry[] {
+  removeOwner(owner: Owner): AwarenessEntry[] {
     this.ownIds.delete(owner);
     const removals: AwarenessEntry[] = [];
     for (const clientID of this.owned.get(owner) ?? []) {
@@ -92,6 +104,21 @@ export class AwarenessRegistry {
       removals.push({ clientID, clock, state: 'null' });
     }
     return removals;
+  }
+
+  /** Whether `owner` has announced a presence of its own (sent a state that is not a removal). */
+  hasOwnId(owner: Owner): boolean {
+    return this.ownIds.has(owner);
+  }
+
+  /**
+   * The connection whose own id `clientID` is (the first state it sent was for it) while it renews that state, or
+   * undefined. Forwarded states do not count: a Meshpad session forwards the presence of mesh peers.
+   */
+  ownConnectionOf(clientID: number): Owner | undefined {
+    const held = this.states.get(clientID);
+    if (held === undefined || held.forwarded || this.isSilent(held, this.now())) return undefined;
+    return held.owner;
   }
 
   /** Every state renewed within the owner timeout; older ones every y-protocols client has dropped already. */
@@ -106,7 +133,7 @@ export class AwarenessRegistry {
     return this.states.size;
   }
 
-  private isSilent(held: Held, now: number): boolean {
+  private isSilent(held: Held<Owner>, now: number): boolean {
     return now - held.heardAt >= this.limits.ownerTimeoutMs;
   }
 
@@ -115,7 +142,7 @@ export class AwarenessRegistry {
    * for the timeout, or when it is the claimant's own id and the owner only forwards it (a session forwarded
    * a mesh peer while that peer was away from the relay, and the peer is back).
    */
-  private mayTakeOver(held: Held, claimant: object, now: number): boolean {
+  private mayTakeOver(held: Held<Owner>, claimant: Owner, now: number): boolean {
     return this.isSilent(held, now) || (held.forwarded && this.ownIds.get(claimant) === held.entry.clientID);
   }
 
@@ -124,7 +151,7 @@ export class AwarenessRegistry {
    * about for the owner timeout (a mesh peer it forwarded left without a removal): their states are dropped
    * without a broadcast, since every y-protocols client has already timed them out.
    */
-  private makeRoom(owner: object, now: number): boolean {
+  private makeRoom(owner: Owner, now: number): boolean {
     const ids = this.owned.get(owner);
     if (ids === undefined || ids.size < this.limits.clientsPerConnection) return true;
     for (const clientID of ids) {
@@ -134,9 +161,10 @@ export class AwarenessRegistry {
     return ids.size < this.limits.clientsPerConnection;
   }
 
-  private set(entry: AwarenessEntry, owner: object, held: Held | undefined, now: number): void {
+  private set(entry: AwarenessEntry, owner: Owner, held: Held<Owner> | undefined, now: number): void {
     this.removedClocks?.delete(entry.clientID);
     const forwarded = this.ownIds.get(owner) !== entry.clientID;
+    if (held?.owner !== owner || held.forwarded !== forwarded) this.ownersVersion++;
     if (held === undefined) {
       this.states.set(entry.clientID, { entry, owner, forwarded, heardAt: now });
     } else {
@@ -151,13 +179,14 @@ export class AwarenessRegistry {
     else ids.add(entry.clientID);
   }
 
-  private delete(clientID: number, held: Held, clock: number): void {
+  private delete(clientID: number, held: Held<Owner>, clock: number): void {
+    this.ownersVersion++;
     this.states.delete(clientID);
     this.release(held.owner, clientID);
     this.rememberRemoval(clientID, clock);
   }
 
-  private release(owner: object, clientID: number): void {
+  private release(owner: Owner, clientID: number): void {
     const ids = this.owned.get(owner);
     ids?.delete(clientID);
     if (ids?.size === 0) this.owned.delete(owner);

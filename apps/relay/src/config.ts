@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_AWARENESS_LIMITS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_UPDATE_LIMITS } from '@meshpad/protocol';
+import { DEFAULT_CLOCK_OWNER_LIMITS } from './clock-owners.js';
 import { DEFAULT_HELD_LIMITS } from './held-updates.js';
 import { DEFAULT_ROOM_LIMITS } from './room.js';
 
@@ -60,6 +61,10 @@ export interface RelayConfig {
   readonly awarenessEntriesPerMessage: number;
   /** Silence after which a connection loses a client id it owned. */
   readonly awarenessOwnerTimeoutMs: number;
+  /** How long the owner of a client id has to answer a ping once another connection claims the id as its own. */
+  readonly livenessProbeMs: number;
+  /** How long a connection without presence owns the client id it writes under after its last new edit. */
+  readonly clockOwnerTimeoutMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -249,6 +254,19 @@ const OPTIONS = {
     description: "Silence after which another connection may take over a client id's awareness state",
     defaultValue: String(DEFAULT_AWARENESS_LIMITS.ownerTimeoutMs),
   },
+  livenessProbeMs: {
+    flag: 'liveness-probe-ms',
+    env: 'MESHPAD_LIVENESS_PROBE_MS',
+    description:
+      "Time a client id's owner has to answer a ping when a new connection claims the id (a half-open reconnect)",
+    defaultValue: String(DEFAULT_ROOM_LIMITS.livenessProbeMs),
+  },
+  clockOwnerTimeoutMs: {
+    flag: 'clock-owner-timeout-ms',
+    env: 'MESHPAD_CLOCK_OWNER_TIMEOUT_MS',
+    description: 'Time without new edits after which a connection without presence stops owning the id it writes under',
+    defaultValue: String(DEFAULT_CLOCK_OWNER_LIMITS.timeoutMs),
+  },
 } as const satisfies Record<Exclude<keyof RelayConfig, 'minFreeDiskBytes'> | 'minFreeDiskMb', OptionSpec>;
 
 /** Thrown for an invalid option; the message names the option, the value and what is allowed. */
@@ -395,5 +413,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     awarenessStateBytes: integer('awarenessStateBytes', raw('awarenessStateBytes'), 2, 1024 * 1024 * 1024),
     awarenessEntriesPerMessage: integer('awarenessEntriesPerMessage', raw('awarenessEntriesPerMessage'), 1, 1_000_000),
     awarenessOwnerTimeoutMs: integer('awarenessOwnerTimeoutMs', raw('awarenessOwnerTimeoutMs'), 1, 3_600_000),
+    livenessProbeMs: integer('livenessProbeMs', raw('livenessProbeMs'), 1, 3_600_000),
+    clockOwnerTimeoutMs: integer('clockOwnerTimeoutMs', raw('clockOwnerTimeoutMs'), 1, 3_600_000),
   };
 }

@@ -35,6 +35,7 @@ export class Connection {
   private answerBytes = -1;
   /** Requests that came while an answer was being written: the latest of each kind. */
   private waiting: Map<AnswerKind, () => Uint8Array> | undefined;
+  private probing = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -83,6 +84,27 @@ export class Connection {
     }
     this.waiting ??= new Map();
     this.waiting.set(kind, make);
+  }
+
+  /**
+   * Pings the client and drops the connection unless a pong comes within `timeoutMs`; one probe at a time. Asked
+   * when another connection claims this one's client id: a client back from a network change reconnects while its
+   * old connection is still half-open, and its id must not stay with the dead one until the keep-alive notices.
+   */
+  probe(timeoutMs: number): void {
+    if (!this.isOpen || this.probing) return;
+    this.probing = true;
+    const timer = setTimeout(() => {
+      if (!this.isOpen) return;
+      this.log.info('no answer to a liveness probe; dropping the connection');
+      this.socket.terminate();
+    }, timeoutMs);
+    timer.unref();
+    this.socket.once('pong', () => {
+      clearTimeout(timer);
+      this.probing = false;
+    });
+    this.socket.ping();
   }
 
   /** Closes with `code`, logging `detail` once (at warn level for client faults, info otherwise). */

@@ -12,12 +12,14 @@ import { WorkerThread, type WorkerThreadOptions } from './worker-thread.js';
 export type IntakeRequest =
   | { readonly step: 'screen'; readonly updates: readonly Uint8Array[] }
   | { readonly step: 'consult'; readonly update: Uint8Array; readonly limits: UpdateLimits }
-  | {
-      readonly step: 'admit';
-      readonly update: Uint8Array;
-      readonly limits: UpdateLimits;
-      readonly index: DocIndexSnapshot;
-    };
+  | ({ readonly step: 'admit'; readonly update: Uint8Array; readonly limits: UpdateLimits } & JudgingContext);
+
+/** What the event loop sends for judging an update: the part of the room's index and the owners it consults. */
+export interface JudgingContext {
+  readonly index: DocIndexSnapshot;
+  /** The consulted clients another connection owns: their new clocks are not taken from this sender. */
+  readonly claimed: readonly number[];
+}
 
 /** What the first step finds: why the update does not decode, or what of the room's index it needs. */
 export type Consultation =
@@ -25,6 +27,8 @@ export type Consultation =
   | {
       readonly kind: 'consults';
       readonly structs: number;
+      /** Whether every struct is of one client, as in a local transaction. */
+      readonly oneClient: boolean;
       readonly clients: number[];
       readonly deleteClients: number[];
     };
@@ -38,7 +42,7 @@ export interface Screening {
 /** How a large update was judged: it does not decode, or its admission (see `admitUpdate`). */
 export type LargeUpdateVerdict =
   | { readonly kind: 'invalid'; readonly reason: string }
-  | { readonly kind: 'judged'; readonly structs: number; readonly admission: Admission };
+  | { readonly kind: 'judged'; readonly structs: number; readonly oneClient: boolean; readonly admission: Admission };
 
 /**
  * Decodes and judges large updates in a worker thread: decoding 100,000 structs takes tens of
@@ -58,20 +62,21 @@ export class IntakeThread {
   }
 
   /**
-   * Judges `update` against the room's index, of which `snapshot` gives the part asked for. The room
-   * must not change in between: its caller holds the room's other messages back until this settles.
-   * Rejects with `WorkerThreadFailed` when the thread runs out of time or memory.
+   * Judges `update` against the room, of which `context` gives the part asked for. The room must not
+   * change in between: its caller holds the room's other messages back until this settles. Rejects
+   * with `WorkerThreadFailed` when the thread runs out of time or memory.
    */
   async judge(
     update: Uint8Array,
     limits: UpdateLimits,
-    snapshot: (clients: readonly number[], deleteClients: readonly number[]) => DocIndexSnapshot,
+    context: (clients: readonly number[], deleteClients: readonly number[]) => JudgingContext,
   ): Promise<LargeUpdateVerdict> {
     const consultation = (await this.#thread.request({ step: 'consult', update, limits })) as Consultation;
     if (consultation.kind === 'invalid') return consultation;
-    const index = snapshot(consultation.clients, consultation.deleteClients);
-    const admission = (await this.#thread.request({ step: 'admit', update, limits, index })) as Admission;
-    return { kind: 'judged', structs: consultation.structs, admission };
+    const { structs, oneClient, clients, deleteClients } = consultation;
+    const request = { step: 'admit', update, limits, ...context(clients, deleteClients) } as const;
+    const admission = (await this.#thread.request(request)) as Admission;
+    return { kind: 'judged', structs, oneClient, admission };
   }
 
   /**

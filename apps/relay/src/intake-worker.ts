@@ -16,9 +16,14 @@ serveRequests((request: IntakeRequest) => {
   if (request.step === 'consult') {
     const decoded = decodeYjsUpdate(request.update, request.limits);
     if (!decoded.ok) return { kind: 'invalid', reason: decoded.error } satisfies Consultation;
-    return { kind: 'consults', structs: decoded.value.structs.length, ...consultedClients(decoded.value) };
+    const { structs } = decoded.value;
+    const oneClient = structs.length > 0 && structs[0]!.id.client === structs[structs.length - 1]!.id.client;
+    return { kind: 'consults', structs: structs.length, oneClient, ...consultedClients(decoded.value) };
   }
   const decoded = decodeYjsUpdate(request.update, request.limits);
   if (!decoded.ok) throw new Error(decoded.error);
-  return admitUpdate(DocIndex.fromSnapshot(request.index), request.update, decoded.value);
+  const claimed = new Set(request.claimed);
+  return admitUpdate(DocIndex.fromSnapshot(request.index), request.update, decoded.value, (client) =>
+    claimed.has(client),
+  );
 });

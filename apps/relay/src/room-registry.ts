@@ -69,7 +69,13 @@ export class RoomRegistry {
     if (room.refs > 0 || this.rooms.get(room.name) !== room) return;
     this.rooms.delete(room.name);
     room.held.clear();
-    if (room.logEntries > 1) this.compactor.schedule(room.name);
+    // A room left while it was still loading knows its log's length once the load is done.
+    room.ready.then(
+      () => {
+        if (room.logEntries > 1) this.compactor.schedule(room.name);
+      },
+      () => {},
+    );
   }
 
   /** Called after a room's updates were stored: compacts documents whose log grew long. */

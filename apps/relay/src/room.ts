@@ -1,13 +1,13 @@
 import {
   type Admission,
   admitUpdate,
+  type ClaimedBy,
   CloseCode,
   type CloseCodeInfo,
   commitAdmission,
   DEFAULT_AWARENESS_LIMITS,
   type DecodedUpdate,
   DocIndex,
-  type DocIndexSnapshot,
   encodeAwarenessMessage,
   encodeAwarenessUpdate,
   encodeSyncStep1,
@@ -17,9 +17,11 @@ import {
 } from '@meshpad/protocol';
 import * as Y from 'yjs';
 import { type AwarenessLimits, AwarenessRegistry } from './awareness-registry.js';
+import { type ClockOwnerLimits, ClockOwners, DEFAULT_CLOCK_OWNER_LIMITS } from './clock-owners.js';
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
 import { DEFAULT_HELD_LIMITS, type HeldLimits, HeldUpdates } from './held-updates.js';
+import type { JudgingContext } from './intake-thread.js';
 import { OrderedWork } from './ordered-work.js';
 
 /** An accepted update waiting for the end of the turn to be stored and forwarded. */
@@ -46,12 +48,17 @@ export interface RoomLimits {
   readonly maxDocumentBytes: number;
   readonly held: HeldLimits;
   readonly awareness: AwarenessLimits;
+  readonly clockOwners: ClockOwnerLimits;
+  /** How long the owner of a client id has to answer a ping once another connection claims the id as its own. */
+  readonly livenessProbeMs: number;
 }
 
 export const DEFAULT_ROOM_LIMITS: RoomLimits = {
   maxDocumentBytes: 32 * 1024 * 1024,
   held: DEFAULT_HELD_LIMITS,
   awareness: DEFAULT_AWARENESS_LIMITS,
+  clockOwners: DEFAULT_CLOCK_OWNER_LIMITS,
+  livenessProbeMs: 5_000,
 };
 
 const EMPTY_STATE_VECTOR_LENGTH = 1;
@@ -68,7 +75,7 @@ const MAX_WAITING_BYTES = 4 * 1024 * 1024;
  */
 export class Room {
   readonly connections = new Set<Connection>();
-  readonly awareness: AwarenessRegistry;
+  readonly awareness: AwarenessRegistry<Connection>;
   /** Connections that joined or are joining; the room is unloaded when it drops to zero. */
   refs = 0;
   /** Updates stored since the room was loaded, plus what was stored before, for compaction decisions. */
@@ -81,6 +88,7 @@ export class Room {
   readonly held: HeldUpdates<Connection>;
   /** The room's messages, handled in arrival order (see `OrderedWork`). */
   readonly intake = new OrderedWork(MAX_WAITING_BYTES);
+  private readonly clockOwners: ClockOwners<Connection>;
   private doc = new DocState();
   private index = new DocIndex();
   /** Bytes admitted but not yet stored. */
@@ -90,7 +98,10 @@ export class Room {
     readonly name: string,
     private readonly limits: RoomLimits = DEFAULT_ROOM_LIMITS,
   ) {
-    this.awareness = new AwarenessRegistry(limits.awareness);
+    this.awareness = new AwarenessRegistry<Connection>(limits.awareness, undefined, (owner) =>
+      owner.probe(limits.livenessProbeMs),
+    );
+    this.clockOwners = new ClockOwners<Connection>(limits.clockOwners);
     this.held = new HeldUpdates<Connection>(limits.held, (conn) =>
       conn.close(
         CloseCode.TooManyHeldUpdates,
@@ -130,12 +141,26 @@ export class Room {
     if (present.length > 0) conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(present)));
   }
 
-  /** Removes a connection and tells the others that its awareness states are gone. */
-  leave(conn: Connection): void {
+  /**
+   * Removes a connection and tells the others that its awareness states are gone. The client ids it owned are free,
+   * so held updates that waited for their owner's copy are judged again.
+   */
+  leave(conn: Connection): Intake {
+    const intake: Intake = { ready: [], refusals: [] };
     this.held.drop(conn);
-    if (!this.connections.delete(conn)) return;
+    const ownedClocks = this.clockOwners.removeOwner(conn);
+    if (!this.connections.delete(conn)) return intake;
     const removals = this.awareness.removeOwner(conn);
     if (removals.length > 0) this.broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(removals)));
+    if (ownedClocks || removals.length > 0) this.releaseHeld(intake);
+    return intake;
+  }
+
+  /** Judges held updates again after the owners of client ids changed (awareness states were set or removed). */
+  ownersChanged(): Intake {
+    const intake: Intake = { ready: [], refusals: [] };
+    this.releaseHeld(intake);
+    return intake;
   }
 
   /** The sync step 2 that brings a client with `stateVector` up to date. */
@@ -148,23 +173,32 @@ export class Room {
   /**
    * Judges an update from `from` against the document (PROTOCOL.md, "Validation"): the part that
    * integrates now and is new is admitted (to be stored, then forwarded), the part that depends on
-   * structs not here yet is held, and an update that can never integrate is refused whole. Admitting
-   * something may release held updates of other connections.
+   * structs not here yet is held, and an update that can never integrate is refused whole. New clocks
+   * of a client id that another live connection owns count as not here yet (PROTOCOL.md, "Clock
+   * ownership"); a regular `update` (not a sync step 2) may make its sender the owner of the id it
+   * writes under. Admitting something may release held updates of other connections.
    */
-  receive(from: Connection, update: Uint8Array, decoded: DecodedUpdate): Intake {
-    return this.take(from, admitUpdate(this.index, update, decoded));
+  receive(from: Connection, update: Uint8Array, decoded: DecodedUpdate, regular = true): Intake {
+    const admission = admitUpdate(this.index, update, decoded, this.claimedFrom(from));
+    const structs = decoded.structs;
+    const oneClient = structs.length > 0 && structs[0]!.id.client === structs[structs.length - 1]!.id.client;
+    return this.take(from, admission, regular && oneClient);
   }
 
-  /** The part of the room's index that judging an update consults, for judging it in another thread. */
-  indexSnapshot(clients: readonly number[], deleteClients: readonly number[]): DocIndexSnapshot {
-    return this.index.snapshot(clients, deleteClients);
+  /**
+   * What judging an update from `from` in another thread needs: the part of the room's index it
+   * consults, and which of the clients it names another connection owns.
+   */
+  judgingContext(from: Connection, clients: readonly number[], deleteClients: readonly number[]): JudgingContext {
+    return { index: this.index.snapshot(clients, deleteClients), claimed: clients.filter(this.claimedFrom(from)) };
   }
 
   /**
    * Acts on how an update from `from` was judged, as `receive` does: `admission` must have been made
-   * against the room's index as it is now (see `indexSnapshot`).
+   * against the room's index and owners as they are now (see `judgingContext`). `mayIntroduce`: the
+   * update is a regular one of a single client's structs, which may make its sender that id's owner.
    */
-  take(from: Connection, admission: Admission): Intake {
+  take(from: Connection, admission: Admission, mayIntroduce: boolean): Intake {
     if (admission.kind === 'refused') {
       return {
         ready: [],
@@ -199,6 +233,7 @@ export class Room {
     }
     if (ready === undefined) return { ready: [], refusals: [] };
     commitAdmission(this.index, admission);
+    this.noteWriter(from, admission.clocks, mayIntroduce);
     this.pendingBytes += ready.length;
     const intake: Intake = { ready: [{ from, update: ready }], refusals: [] };
     this.releaseHeld(intake);
@@ -212,7 +247,7 @@ export class Room {
       for (const { owner, update, since } of this.held.takeAll()) {
         if (!owner.isOpen) continue;
         // A held part passed every check that can refuse it: only what it depends on was missing.
-        const admission = admitUpdate(this.index, update, Y.decodeUpdate(update));
+        const admission = admitUpdate(this.index, update, Y.decodeUpdate(update), this.claimedFrom(owner));
         const refusal =
           admission.kind === 'refused'
             ? {
@@ -243,11 +278,40 @@ export class Room {
         const ready = admission.ready;
         if (ready === undefined) continue;
         commitAdmission(this.index, admission);
+        this.noteWriter(owner, admission.clocks, false);
         this.pendingBytes += ready.length;
         intake.ready.push({ from: owner, update: ready });
         progress = true;
       }
     }
+  }
+
+  /**
+   * The client ids whose new clocks are not taken from `from`: those whose presence another live connection
+   * announced as its own, and those another connection without presence owns by writing under them.
+   */
+  private claimedFrom(from: Connection): ClaimedBy {
+    return (client) => {
+      const owner = this.awareness.ownConnectionOf(client) ?? this.clockOwners.ownerOf(client);
+      return owner !== undefined && owner !== from;
+    };
+  }
+
+  /**
+   * Renews the ids `writer` owns by writing, of which it just had new clocks admitted. A writer without presence also
+   * takes the id of a regular update that holds one client's structs only (`mayIntroduce`), as a local transaction
+   * does, when nobody owns it; a sync step 2 or a restored copy carries other clients' edits and takes nothing.
+   */
+  private noteWriter(
+    writer: Connection,
+    clocks: ReadonlyArray<readonly [client: number, clock: number]>,
+    mayIntroduce: boolean,
+  ): void {
+    const clients = clocks.map(([client]) => client);
+    this.clockOwners.renew(writer, clients);
+    if (!mayIntroduce || clients.length !== 1 || this.awareness.hasOwnId(writer)) return;
+    const client = clients[0]!;
+    if (this.awareness.ownConnectionOf(client) === undefined) this.clockOwners.introduce(writer, client);
   }
 
   private tooLarge(conn: Connection, adding: number): Refusal {

@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import websocket, { type WebsocketPluginOptions } from '@fastify/websocket';
 import type { DocStore } from '@meshpad/storage';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { DEFAULT_CLOCK_OWNER_LIMITS } from './clock-owners.js';
 import type { RelayConfig } from './config.js';
 import { syncQuotaLimits } from './connection-quota.js';
 import { ConnectionsPerAddress } from './connections-per-address.js';
@@ -104,6 +105,8 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
         entriesPerMessage: config.awarenessEntriesPerMessage,
         ownerTimeoutMs: config.awarenessOwnerTimeoutMs,
       },
+      livenessProbeMs: config.livenessProbeMs,
+      clockOwners: { ...DEFAULT_CLOCK_OWNER_LIMITS, timeoutMs: config.clockOwnerTimeoutMs },
     },
     canStore: () => diskGuard.canStore(),
     compactionThread: { timeoutMs: config.compactionTimeoutMs, maxHeapMb: 512, idleMs: 10_000 },

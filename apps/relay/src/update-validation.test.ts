@@ -216,10 +216,11 @@ describe('document size limit', () => {
 });
 
 describe('client ids are not authenticated', () => {
-  // Known gap (#12, document-level identity): any connection may continue any client's clocks, and a
-  // 19-byte garbage-collected range claims a client's next million. The relay then trims that client's
-  // offline edits as already known: the client holds them, nobody else ever gets them. An ownership rule
-  // for live connections alone would not cover a client that is offline. Drop `.fails` once it holds.
+  // Known gap (#12, PROTOCOL.md "Clock ownership"): a client's next clocks are its own only while its
+  // connection lives (clock-ownership.test.ts), so once it is offline any connection may continue them,
+  // and a 19-byte garbage-collected range claims its next million. The relay then trims that client's
+  // offline edits as already known: the client holds them, nobody else ever gets them. Drop `.fails` once
+  // it holds.
   it.fails("keeps a client's offline edits when another connection first claims its next clocks", async () => {
     relay = await startRelay();
     // Destroyed here: once Yjs meets its own id in a remote update it takes a new one, and the provider's

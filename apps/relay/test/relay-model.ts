@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CompactionThread } from '../src/compaction-thread.js';
 import { Compactor } from '../src/compactor.js';
 import type { AnswerKind, Connection } from '../src/connection.js';
-import { DEFAULT_ROOM_LIMITS, type Room, type RoomLimits } from '../src/room.js';
+import { DEFAULT_ROOM_LIMITS, type Intake, type Room, type RoomLimits } from '../src/room.js';
 import { RoomRegistry } from '../src/room-registry.js';
 import { UpdateFlusher } from '../src/update-flusher.js';
 
@@ -66,6 +66,9 @@ export class ModelConnection {
   send(frame: Uint8Array): void {
     if (this.#open) this.outbox.push(frame);
   }
+
+  /** A model connection is never half-open: it answers every liveness probe. */
+  probe(): void {}
 
   answer(_kind: AnswerKind, make: () => Uint8Array): void {
     this.send(make());
@@ -156,7 +159,7 @@ export class RelayModel {
     const room = this.#rooms.get(conn);
     if (room === undefined) return;
     this.#rooms.delete(conn);
-    room.leave(asConnection(conn));
+    this.#settle(room, room.leave(asConnection(conn)));
     this.#registry.release(room);
   }
 
@@ -173,10 +176,18 @@ export class RelayModel {
     if (message.kind === 'sync-step1') {
       conn.answer('sync', () => room.syncStep2(message.stateVector));
     } else if (message.kind === 'sync-step2' || message.kind === 'update') {
-      const intake = room.receive(asConnection(conn), message.update, message.decoded);
-      this.#flusher.enqueue(room, intake.ready);
-      for (const { conn: refused, code, detail } of intake.refusals) refused.close(code, detail);
+      this.#settle(room, room.receive(asConnection(conn), message.update, message.decoded, message.kind === 'update'));
+    } else if (message.kind === 'awareness') {
+      // Applied for the client ids it makes owned; replicas show no presence, so it goes nowhere.
+      const owners = room.awareness.ownersVersion;
+      room.awareness.apply(message.entries, asConnection(conn));
+      if (room.awareness.ownersVersion !== owners && room.held.size > 0) this.#settle(room, room.ownersChanged());
     }
+  }
+
+  #settle(room: Room, intake: Intake): void {
+    this.#flusher.enqueue(room, intake.ready);
+    for (const { conn: refused, code, detail } of intake.refusals) refused.close(code, detail);
   }
 
   /** Stores what was admitted and forwards it, as the end of an event-loop turn does. */

@@ -1,5 +1,13 @@
 import { HybridLogicalClock, type Json, YGCounter, YLwwMap, YLwwRegister, YOrSet, YPnCounter } from '@meshpad/crdt';
-import { encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, MessageType, SyncMessageType } from '@meshpad/protocol';
+import {
+  encodeAwarenessMessage,
+  encodeAwarenessUpdate,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  MessageType,
+  SyncMessageType,
+} from '@meshpad/protocol';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import type { ModelConnection } from './relay-model.js';
@@ -68,9 +76,11 @@ export function docOfUpdates(updates: readonly Uint8Array[], problems: string[])
   return doc;
 }
 
-function readSyncFrame(frame: Uint8Array): { syncType: number; payload: Uint8Array } {
+/** A sync frame's type and payload, or undefined for an awareness frame (replicas show no presence). */
+function readSyncFrame(frame: Uint8Array): { syncType: number; payload: Uint8Array } | undefined {
   const decoder = decoding.createDecoder(frame);
   const type = decoding.readVarUint(decoder);
+  if (type === MessageType.Awareness) return undefined;
   if (type !== MessageType.Sync) throw new Error(`unexpected message type ${type}`);
   return { syncType: decoding.readVarUint(decoder), payload: decoding.readVarUint8Array(decoder) };
 }
@@ -86,8 +96,8 @@ export interface ReplicaOptions {
 
 /**
  * One honest client: a Y.Doc with the `content` text and the CRDTs, connected to the relay like a
- * stock y-websocket provider (sync step 1 on connect, step 2 in answer, every update it did not get
- * from the relay sent on) and to mesh peers like y-webrtc (every update it did not get from the mesh
+ * stock y-websocket provider (sync step 1 and its presence on connect, step 2 in answer, every update
+ * it did not get from the relay sent on) and to mesh peers like y-webrtc (every update it did not get from the mesh
  * sent to each linked peer). Frames wait in queues the schedule delivers, drops, duplicates or
  * reorders. Updates are applied with `Y.applyUpdate` directly, so a throw fails the test instead of
  * being logged and swallowed as the providers would.
@@ -102,6 +112,8 @@ export class Replica {
   /** Frames on their way to each linked peer. */
   readonly toPeer = new Map<Replica, Uint8Array[]>();
   readonly #bindings: Bindings;
+  /** The clock of this replica's presence, raised on every connection as y-protocols raises it on every change. */
+  #presenceClock = 0;
 
   constructor(
     readonly name: string,
@@ -125,10 +137,17 @@ export class Replica {
     return this.conn?.isOpen === true;
   }
 
-  /** Takes a new relay connection and sends sync step 1 on it. */
+  /**
+   * Takes a new relay connection and sends sync step 1 and its presence on it, as y-websocket does on open: the
+   * presence makes its client id its own on the relay (PROTOCOL.md, "Clock ownership").
+   */
   attach(conn: ModelConnection): void {
     this.conn = conn;
-    this.toRelay = [encodeSyncStep1(Y.encodeStateVector(this.doc))];
+    const presence = { clientID: this.doc.clientID, clock: ++this.#presenceClock, state: '{}' };
+    this.toRelay = [
+      encodeSyncStep1(Y.encodeStateVector(this.doc)),
+      encodeAwarenessMessage(encodeAwarenessUpdate([presence])),
+    ];
   }
 
   /** Forgets the relay connection and what was in flight on it. */
@@ -149,7 +168,9 @@ export class Replica {
   }
 
   #receive(frame: Uint8Array, origin: string): Uint8Array | undefined {
-    const { syncType, payload } = readSyncFrame(frame);
+    const sync = readSyncFrame(frame);
+    if (sync === undefined) return undefined;
+    const { syncType, payload } = sync;
     if (syncType === SyncMessageType.Step1) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, payload));
     Y.applyUpdate(this.doc, payload, origin);
     return undefined;

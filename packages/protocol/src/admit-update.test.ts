@@ -177,6 +177,31 @@ describe('admitUpdate', () => {
     expect(textOf(...room.stored)).toBe('hello!');
   });
 
+  it("holds a claimed client's new clocks and what builds on them", () => {
+    const { doc, update } = hello();
+    const index = new DocIndex();
+    const first = admitUpdate(index, update, Y.decodeUpdate(update));
+    commitAdmission(index, first as Admitted);
+    const claimed = (client: number) => client === doc.clientID;
+    doc.getText('content').insert(5, '!');
+    const other = new Y.Doc();
+    other.clientID = 2;
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+    other.getText('content').insert(6, '?');
+    const both = Y.encodeStateAsUpdate(other);
+    const admission = admitUpdate(index, both, Y.decodeUpdate(both), claimed) as Admitted;
+    expect(admission.ready).toBeUndefined();
+    expect(admission.clocks).toEqual([]);
+    // The held part keeps the claimed run whole: its overlap is trimmed when it is judged again.
+    const held = Y.decodeUpdate(admission.held!).structs.map((s) => [s.id.client, s.id.clock + s.length]);
+    expect(held.sort()).toEqual([
+      [doc.clientID, 6],
+      [2, 1],
+    ]);
+    // Unclaimed, the same update is ready whole.
+    expect(admitUpdate(index, both, Y.decodeUpdate(both))).toMatchObject({ held: undefined, readyStructs: 2 });
+  });
+
   it('holds deletions of ranges the document does not have', () => {
     const deleter = new Y.Doc();
     const { update } = hello();

@@ -81,17 +81,29 @@ function checkOwnReferences(runs: readonly Run[]): string | undefined {
   return undefined;
 }
 
+/** Whether new clocks of `client` are not accepted from this sender (another connection owns them). */
+export type ClaimedBy = (client: number) => boolean;
+
+const UNCLAIMED: ClaimedBy = () => false;
+
 /**
  * Splits an update into what integrates into the document now, what must wait for structs the
- * document lacks, or refuses it when part of it can never integrate. Pure: `index` is not changed.
+ * document lacks, or refuses it when part of it can never integrate. New clocks of a client that
+ * `claimed` names are treated as not received yet: held, with whatever depends on them. Pure:
+ * `index` is not changed.
  */
-export function admitUpdate(index: DocIndex, update: Uint8Array, decoded: DecodedUpdate): Admission {
+export function admitUpdate(
+  index: DocIndex,
+  update: Uint8Array,
+  decoded: DecodedUpdate,
+  claimed: ClaimedBy = UNCLAIMED,
+): Admission {
   const grouped = groupRuns(decoded.structs);
   if (typeof grouped === 'string') return { kind: 'refused', reason: grouped };
   const runs = grouped;
   const ownFault = checkOwnReferences(runs);
   if (ownFault !== undefined) return { kind: 'refused', reason: ownFault };
-  return split(index, update, decoded, runs);
+  return split(index, update, decoded, runs, claimed);
 }
 
 /**
@@ -118,7 +130,13 @@ export function neverIntegrates(decoded: DecodedUpdate): string | undefined {
   return typeof runs === 'string' ? runs : checkOwnReferences(runs);
 }
 
-function split(index: DocIndex, update: Uint8Array, decoded: DecodedUpdate, runs: Run[]): Admission {
+function split(
+  index: DocIndex,
+  update: Uint8Array,
+  decoded: DecodedUpdate,
+  runs: Run[],
+  claimed: ClaimedBy,
+): Admission {
   const clocks = new Map<number, number>();
   const clockOf = (client: number) => clocks.get(client) ?? index.clock(client);
   const waiting = new Map<number, Run[]>();
@@ -129,6 +147,7 @@ function split(index: DocIndex, update: Uint8Array, decoded: DecodedUpdate, runs
   // for another client's clock resumes when that client's run advances past it.
   for (let run = queue.pop(); run !== undefined; run = queue.pop()) {
     const start = clockOf(run.client);
+    const isClaimed = claimed(run.client);
     let blockedOn: number | undefined;
     while (run.next < run.structs.length) {
       const struct = run.structs[run.next]!;
@@ -139,7 +158,7 @@ function split(index: DocIndex, update: Uint8Array, decoded: DecodedUpdate, runs
         changed = true;
         continue;
       }
-      if (struct.id.clock > have || struct instanceof Y.Skip) break;
+      if (isClaimed || struct.id.clock > have || struct instanceof Y.Skip) break;
       if (struct instanceof Y.Item) {
         const missing = refsOf(struct).find((ref) => ref.client !== run.client && ref.clock >= clockOf(ref.client));
         if (missing !== undefined) {

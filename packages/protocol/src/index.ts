@@ -8,6 +8,7 @@
 export {
   type Admission,
   admitUpdate,
+  type ClaimedBy,
   commitAdmission,
   consultedClients,
   type DecodedUpdate,

@@ -100,11 +100,14 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       case 'sync-step2':
       case 'update':
         if (checkCanStore(conn) && checkStructQuota(conn, message.decoded.structs.length)) {
-          admit(room, room.receive(conn, message.update, message.decoded));
+          settle(room, room.receive(conn, message.update, message.decoded, message.kind === 'update'));
         }
         return;
       case 'awareness': {
+        const owners = room.awareness.ownersVersion;
         const accepted = room.awareness.apply(message.entries, conn);
+        // Updates held for an id's owner may now be admitted: it left, or someone took the id over.
+        if (room.awareness.ownersVersion !== owners && room.held.size > 0) settle(room, room.ownersChanged());
         // Sent to the sender too: y-websocket 3 clients drop a connection that received nothing for
         // 30 s and count on the echo of their 15 s awareness renewal. Frames that changed nothing
         // (clients send back every state they receive) go nowhere, nor do entries for ids another
@@ -135,8 +138,8 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     }
   }
 
-  /** Stores and forwards what of an update may be, or closes the connection that sent it. */
-  function admit(room: Room, intake: Intake): void {
+  /** Stores and forwards what of an update may be, or closes the connections it refused. */
+  function settle(room: Room, intake: Intake): void {
     flusher.enqueue(room, intake.ready);
     for (const { conn: refused, code, detail } of intake.refusals) refused.close(code, detail);
   }
@@ -155,12 +158,16 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   }
 
   /** A large update: decoded and judged in the intake thread while the room's later messages wait. */
-  async function receiveLarge(room: Room, conn: Connection, update: Uint8Array): Promise<void> {
+  async function receiveLarge(
+    room: Room,
+    conn: Connection,
+    { kind, update }: { kind: 'sync-step2' | 'update'; update: Uint8Array },
+  ): Promise<void> {
     if (!checkCanStore(conn)) return;
     let verdict: LargeUpdateVerdict;
     try {
       verdict = await intakeThread.judge(update, options.updateLimits, (clients, deleteClients) =>
-        room.indexSnapshot(clients, deleteClients),
+        room.judgingContext(conn, clients, deleteClients),
       );
     } catch (cause) {
       conn.log.warn({ err: cause, bytes: update.length }, 'closing connection: its update could not be validated');
@@ -173,13 +180,13 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       return;
     }
     if (!checkStructQuota(conn, verdict.structs)) return;
-    admit(room, room.take(conn, verdict.admission));
+    settle(room, room.take(conn, verdict.admission, kind === 'update' && verdict.oneClient));
   }
 
   function receiveInOrder(room: Room, conn: Connection, frame: Uint8Array): undefined | Promise<void> {
     if (!conn.isOpen) return undefined;
     const large = peekLargeUpdate(frame, options.intakeThread.minBytes);
-    if (large !== undefined) return receiveLarge(room, conn, large.update);
+    if (large !== undefined) return receiveLarge(room, conn, large);
     receiveSmall(room, conn, frame);
     return undefined;
   }
@@ -281,7 +288,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       conn.markClosed();
       quotasLeft.leave(quotaKey, quota);
       connections.delete(conn);
-      room.leave(conn);
+      settle(room, room.leave(conn));
       rooms.release(room);
       conn.log.debug('connection closed');
     });

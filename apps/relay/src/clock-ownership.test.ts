@@ -19,7 +19,7 @@ import {
   type TestRelay,
   waitFor,
 } from '../test/harness.js';
-import { gcRanges, itemUpdate, textOfUpdates } from '../test/hostile-updates.js';
+import { gcRanges, gcRuns, itemUpdate, textOfUpdates } from '../test/hostile-updates.js';
 
 let relay: TestRelay | undefined;
 const clients: StockClient[] = [];
@@ -76,6 +76,16 @@ const claims = [
   {
     kind: 'a garbage-collected range',
     make: (client: number, clock: number) => gcRanges(1, 1_000_000, client, clock),
+    outlasts: true,
+  },
+  {
+    // 9,000 other clients' garbage-collected clocks make it large enough (over 64 KiB) for the intake thread.
+    kind: 'a large update',
+    make: (client: number, clock: number) =>
+      gcRuns([
+        ...Array.from({ length: 9_000 }, (_, i) => ({ client: 9_000_000 + i, clock: 0, length: 1 })),
+        { client, clock, length: 1_000_000 },
+      ]),
     outlasts: true,
   },
 ];

@@ -94,13 +94,18 @@ function bombWithPoison(clients: number, firstClient: number, poisoned: boolean)
  * `firstClient` on, `length` clocks each from `clock`: no content, but structs every replica must keep.
  */
 export function gcRanges(clients: number, length: number, firstClient = 2_000_000, clock = 0): Uint8Array {
+  return gcRuns(Array.from({ length: clients }, (_, i) => ({ client: firstClient + i, clock, length })));
+}
+
+/** One garbage-collected range per run, each of its own client. */
+export function gcRuns(runs: ReadonlyArray<{ client: number; clock: number; length: number }>): Uint8Array {
   const encoder = new Y.UpdateEncoderV1();
-  encoding.writeVarUint(encoder.restEncoder, clients);
-  for (let i = 0; i < clients; i++) {
+  encoding.writeVarUint(encoder.restEncoder, runs.length);
+  for (const { client, clock, length } of runs) {
     encoding.writeVarUint(encoder.restEncoder, 1);
-    encoder.writeClient(firstClient + i);
+    encoder.writeClient(client);
     encoding.writeVarUint(encoder.restEncoder, clock);
-    new Y.GC(Y.createID(firstClient + i, clock), length).write(encoder, 0);
+    new Y.GC(Y.createID(client, clock), length).write(encoder, 0);
   }
   encoding.writeVarUint(encoder.restEncoder, 0);
   return encoder.toUint8Array();

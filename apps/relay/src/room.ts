@@ -91,6 +91,8 @@ export class Room {
   private readonly clockOwners: ClockOwners<Connection>;
   private doc = new DocState();
   private index = new DocIndex();
+  /** The sync step 2 of the whole document, for the state it was made of. */
+  private wholeStep2: { readonly state: Uint8Array; readonly frame: Uint8Array } | undefined;
   /** Bytes admitted but not yet stored. */
   private pendingBytes = 0;
 
@@ -163,11 +165,16 @@ export class Room {
     return intake;
   }
 
-  /** The sync step 2 that brings a client with `stateVector` up to date. */
+  /**
+   * The sync step 2 that brings a client with `stateVector` up to date. The whole document's frame is
+   * kept until the document changes: every newcomer asks for it, and the same frame can go to all of
+   * them (the socket sends it without a copy) instead of one copy of the document each.
+   */
   syncStep2(stateVector: Uint8Array): Uint8Array {
     const state = this.state();
-    const diff = stateVector.length === EMPTY_STATE_VECTOR_LENGTH ? state : Y.diffUpdate(state, stateVector);
-    return encodeSyncStep2(diff);
+    if (stateVector.length !== EMPTY_STATE_VECTOR_LENGTH) return encodeSyncStep2(Y.diffUpdate(state, stateVector));
+    if (this.wholeStep2?.state !== state) this.wholeStep2 = { state, frame: encodeSyncStep2(state) };
+    return this.wholeStep2.frame;
   }
 
   /**

@@ -201,7 +201,8 @@ const OPTIONS = {
   maxStructsPerSecond: {
     flag: 'max-structs-per-second',
     env: 'MESHPAD_MAX_STRUCTS_PER_SECOND',
-    description: 'Yjs structs per second per /yjs connection, in bursts of 10 s worth or 2 largest updates (4529)',
+    description:
+      'Yjs structs and deleted ranges per second per /yjs connection, in bursts of 10 s worth or 2 largest updates (4529)',
     defaultValue: '10000',
   },
   maxConnectionsPerAddress: {

@@ -1,6 +1,6 @@
 import { RateLimiter } from './rate-limiter.js';
 
-/** What a connection's quotas count: frames, their bytes, and the Yjs structs in its updates. */
+/** What a connection's quotas count: frames, their bytes, and the Yjs structs and deleted ranges in its updates. */
 export type QuotaKind = 'messages' | 'bytes' | 'structs';
 
 /** A sustained rate, and the most a connection may spend at once after a quiet period. */
@@ -10,6 +10,12 @@ export interface QuotaRate {
 }
 
 export type QuotaLimits = Readonly<Record<QuotaKind, QuotaRate>>;
+
+const QUOTA_UNITS: Readonly<Record<QuotaKind, string>> = {
+  messages: 'messages',
+  bytes: 'bytes',
+  structs: 'Yjs structs and deleted ranges',
+};
 
 /** Seconds of its sustained rate that a quota lets a connection spend at once. */
 export const QUOTA_BURST_SECONDS = 10;
@@ -65,6 +71,6 @@ export class ConnectionQuota {
   /** The quota of `kind` in words, for the log line of a connection closed for going over it. */
   describe(kind: QuotaKind): string {
     const { perSecond, burst } = this.limits[kind];
-    return `more than ${perSecond} ${kind} per second (bursts of ${burst})`;
+    return `more than ${perSecond} ${QUOTA_UNITS[kind]} per second (bursts of ${burst})`;
   }
 }

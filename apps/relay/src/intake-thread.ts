@@ -26,7 +26,6 @@ export type Consultation =
   | { readonly kind: 'invalid'; readonly reason: string }
   | {
       readonly kind: 'consults';
-      readonly structs: number;
       /** Whether every struct is of one client, as in a local transaction. */
       readonly oneClient: boolean;
       readonly clients: number[];
@@ -42,7 +41,7 @@ export interface Screening {
 /** How a large update was judged: it does not decode, or its admission (see `admitUpdate`). */
 export type LargeUpdateVerdict =
   | { readonly kind: 'invalid'; readonly reason: string }
-  | { readonly kind: 'judged'; readonly structs: number; readonly oneClient: boolean; readonly admission: Admission };
+  | { readonly kind: 'judged'; readonly oneClient: boolean; readonly admission: Admission };
 
 /**
  * Decodes and judges large updates in a worker thread: decoding 100,000 structs takes tens of
@@ -73,10 +72,10 @@ export class IntakeThread {
   ): Promise<LargeUpdateVerdict> {
     const consultation = (await this.#thread.request({ step: 'consult', update, limits })) as Consultation;
     if (consultation.kind === 'invalid') return consultation;
-    const { structs, oneClient, clients, deleteClients } = consultation;
+    const { oneClient, clients, deleteClients } = consultation;
     const request = { step: 'admit', update, limits, ...context(clients, deleteClients) } as const;
     const admission = (await this.#thread.request(request)) as Admission;
-    return { kind: 'judged', structs, oneClient, admission };
+    return { kind: 'judged', oneClient, admission };
   }
 
   /**

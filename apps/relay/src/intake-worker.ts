@@ -18,7 +18,7 @@ serveRequests((request: IntakeRequest) => {
     if (!decoded.ok) return { kind: 'invalid', reason: decoded.error } satisfies Consultation;
     const { structs } = decoded.value;
     const oneClient = structs.length > 0 && structs[0]!.id.client === structs[structs.length - 1]!.id.client;
-    return { kind: 'consults', structs: structs.length, oneClient, ...consultedClients(decoded.value) };
+    return { kind: 'consults', oneClient, ...consultedClients(decoded.value) };
   }
   const decoded = decodeYjsUpdate(request.update, request.limits);
   if (!decoded.ok) throw new Error(decoded.error);

@@ -12,6 +12,7 @@ import {
   type TestRelay,
   waitFor,
 } from '../test/harness.js';
+import { deleteSetBomb } from '../test/hostile-updates.js';
 
 let relay: TestRelay | undefined;
 const clients: StockClient[] = [];
@@ -92,6 +93,22 @@ describe('per-connection quotas on /yjs', () => {
     // A fresh connection could send 200 at once; one coming back to the same room has next to nothing left.
     expect(await flood('again', 50)).toBe(CloseCode.RateLimited.code);
     expect(await flood('elsewhere', 50)).toBe(0);
+  });
+
+  it.each([
+    ['small', 2_000],
+    ['large (counted before the intake thread judges it)', 20_000],
+  ])('counts deleted ranges against the struct quota: a %s delete-set bomb', async (_, ranges) => {
+    // Bursts: 10 s of 100 per second, or two updates of the most structs accepted (500): 1,000.
+    const target = await start({ MESHPAD_MAX_STRUCTS_PER_SECOND: '100', MESHPAD_MAX_STRUCTS_PER_UPDATE: '500' });
+    const bomber = await raw(`${target.syncUrl}/deletes`);
+    bomber.socket.send(encodeSyncUpdate(deleteSetBomb(77_777, ranges)));
+    expect((await bomber.closed).code).toBe(CloseCode.RateLimited.code);
+    expect(
+      target
+        .logs()
+        .some((line) => String(line.msg).includes('more than 100 Yjs structs and deleted ranges per second')),
+    ).toBe(true);
   });
 
   it('never limits stock clients typing, moving their cursor and pasting, with the defaults', async () => {

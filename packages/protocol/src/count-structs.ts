@@ -12,7 +12,13 @@ const MAX_TYPE_REF = 6;
 
 /** What {@link countUpdateStructs} found. */
 export type StructCount =
-  | { readonly kind: 'counted'; readonly clients: number; readonly structs: number }
+  | {
+      readonly kind: 'counted';
+      readonly clients: number;
+      readonly structs: number;
+      /** Ranges in the delete set: each costs the relay about as much as a struct. */
+      readonly deletes: number;
+    }
   | { readonly kind: 'over'; readonly what: 'clients' | 'structs'; readonly limit: number }
   | { readonly kind: 'malformed'; readonly message: string };
 
@@ -64,10 +70,10 @@ function skipContent(decoder: decoding.Decoder, ref: number): void {
 }
 
 /**
- * Counts an update's client runs and structs by walking its bytes, without building a struct, and
- * stops as soon as a limit is passed: decoding a few MB of tiny structs with `Y.decodeUpdate` takes
- * most of a second, this walk a few milliseconds. It checks only the struct section's layout; a
- * `counted` update may still fail to decode.
+ * Counts an update's client runs, structs and deleted ranges by walking its bytes, without building a
+ * struct, and stops as soon as a limit on client runs or structs is passed: decoding a few MB of tiny structs with `Y.decodeUpdate` takes
+ * most of a second, this walk a few milliseconds. It checks only the layout; a `counted` update
+ * may still fail to decode.
  */
 export function countUpdateStructs(update: Uint8Array, limits: { clients: number; structs: number }): StructCount {
   const decoder = decoding.createDecoder(update);
@@ -107,7 +113,19 @@ export function countUpdateStructs(update: Uint8Array, limits: { clients: number
         skipContent(decoder, info & CONTENT_REF);
       }
     }
-    return { kind: 'counted', clients, structs };
+    let deletes = 0;
+    const deleteClients = decoding.readVarUint(decoder);
+    for (let c = 0; c < deleteClients; c++) {
+      decoding.readVarUint(decoder); // client
+      const ranges = decoding.readVarUint(decoder);
+      deletes += ranges;
+      for (let i = 0; i < ranges; i++) {
+        if (decoder.pos >= update.length) throw new RangeError(`deleted range ${i} of ${ranges} missing`);
+        decoding.readVarUint(decoder); // clock
+        decoding.readVarUint(decoder); // length
+      }
+    }
+    return { kind: 'counted', clients, structs, deletes };
   } catch (cause) {
     return { kind: 'malformed', message: (cause as Error).message };
   }

@@ -57,4 +57,4 @@ export {
 } from './server-message.js';
 export { decodeSignalingMessage, type SignalingMessage } from './signaling-message.js';
 export { type DeletedRange, encodeUpdateParts, type StructRun } from './update-parts.js';
-export { checkStateVector, decodeYjsUpdate } from './yjs-payload.js';
+export { checkStateVector, countWithinLimits, decodeYjsUpdate } from './yjs-payload.js';

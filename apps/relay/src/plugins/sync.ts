@@ -1,6 +1,8 @@
 import {
   type ClientMessage,
   CloseCode,
+  countWithinLimits,
+  type DecodedUpdate,
   decodeClientMessage,
   encodeAwarenessMessage,
   encodeAwarenessUpdate,
@@ -99,7 +101,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         return;
       case 'sync-step2':
       case 'update':
-        if (checkCanStore(conn) && checkStructQuota(conn, message.decoded.structs.length)) {
+        if (checkCanStore(conn) && checkStructQuota(conn, workOf(message.decoded))) {
           settle(room, room.receive(conn, message.update, message.decoded, message.kind === 'update'));
         }
         return;
@@ -150,6 +152,13 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     return false;
   }
 
+  /** What an update costs against the struct quota: its structs and its deleted ranges. */
+  function workOf(decoded: DecodedUpdate): number {
+    let ranges = 0;
+    for (const items of decoded.ds.clients.values()) ranges += items.length;
+    return decoded.structs.length + ranges;
+  }
+
   function checkStructQuota(conn: Connection, structs: number): boolean {
     const quota = conn.quota;
     if (quota === undefined || quota.take('structs', structs)) return true;
@@ -164,6 +173,14 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     { kind, update }: { kind: 'sync-step2' | 'update'; update: Uint8Array },
   ): Promise<void> {
     if (!checkCanStore(conn)) return;
+    // Counted here, by a walk over its bytes, so that what is over the limits or the quota costs the
+    // thread nothing: a client that reconnects to send more would otherwise keep it busy.
+    const count = countWithinLimits(update, options.updateLimits);
+    if (!count.ok) {
+      conn.close(CloseCode.InvalidUpdate, `closing connection: ${count.error}`);
+      return;
+    }
+    if (!checkStructQuota(conn, count.value.structs + count.value.deletes)) return;
     let verdict: LargeUpdateVerdict;
     try {
       verdict = await intakeThread.judge(update, options.updateLimits, (clients, deleteClients) =>
@@ -179,7 +196,6 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       conn.close(CloseCode.InvalidUpdate, `closing connection: ${verdict.reason}`);
       return;
     }
-    if (!checkStructQuota(conn, verdict.structs)) return;
     settle(room, room.take(conn, verdict.admission, kind === 'update' && verdict.oneClient));
   }
 

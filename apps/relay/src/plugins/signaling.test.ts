@@ -88,6 +88,12 @@ describe('signaling (y-webrtc compatible)', () => {
     ['a JSON array', () => '[1,2]', CloseCode.MalformedMessage.code],
     ['topics of the wrong type', () => ({ type: 'subscribe', topics: 'room' }), CloseCode.MalformedMessage.code],
     ['a publish without topic', () => ({ type: 'publish', data: {} }), CloseCode.MalformedMessage.code],
+    // Fuzz seed 6221074100002: encoding it for the subscribers overflowed the stack and killed the relay.
+    [
+      'a publish nested 17,000 deep (fuzz seed 6221074100002)',
+      () => `{"type":"publish","topic":"room","data":${'['.repeat(17_000)}${']'.repeat(17_000)}}`,
+      CloseCode.MalformedMessage.code,
+    ],
     [
       'an oversized message',
       () => ({ type: 'publish', topic: 'x', data: 'y'.repeat(70_000) }),

@@ -65,6 +65,36 @@ describe('updates are validated before they are stored', () => {
     expect(String(refusals[0]!.msg)).toMatch(/own client/);
   });
 
+  // Fuzz seed 6221074002000 (fuzz.test.ts): the relay forwarded these GC ranges whole, but Y.mergeUpdates, which
+  // counts on the highest client coming first, kept only client 6 in the relay's state: stored documents and
+  // newcomers then lacked clocks every client in the room held, and edits built on them stayed pending forever.
+  it('refuses client runs in another order than Yjs writes them, and stores and forwards none of it (fuzz seed 6221074002000)', async () => {
+    relay = await startRelay();
+    const writer = client('order');
+    await synced(writer);
+    writer.text.insert(0, 'kept');
+    await waitFor(() => roomText(relay!, 'order') === 'kept', 'relay has the text');
+    const received: Uint8Array[] = [];
+    writer.provider.ws?.addEventListener('message', (event: MessageEvent) => received.push(new Uint8Array(event.data)));
+
+    const ascending = Y.mergeUpdates([gcRanges(1, 5, 6), gcRanges(1, 5, 7), gcRanges(1, 5, 8)]).slice();
+    // Y.mergeUpdates writes 8, 7, 6; swap in the reverse order (each run is 5 bytes after the count).
+    const runs = [0, 1, 2].map((i) => ascending.subarray(1 + i * 5, 6 + i * 5).slice());
+    const reordered = Uint8Array.from([3, ...runs[2]!, ...runs[1]!, ...runs[0]!, 0]);
+    expect(textOfUpdates([reordered])).toBe('');
+    const { socket } = await rawSocket(`${relay.syncUrl}/order`);
+    const closing = closed(socket);
+    socket.send(encodeSyncUpdate(reordered));
+    expect((await closing).code).toBe(CloseCode.InvalidUpdate.code);
+    expect(relay.logs().find((line) => line.closeCode === CloseCode.InvalidUpdate.code)?.msg).toMatch(
+      /client runs out of order: client 7 after client 6/,
+    );
+    writer.text.insert(4, '!');
+    await waitFor(() => roomText(relay!, 'order') === 'kept!', 'the room still works');
+    expect(received.filter((frame) => frame.length > 10)).toEqual([]);
+    expect(Y.decodeStateVector(Y.encodeStateVector(writer.doc)).has(7)).toBe(false);
+  });
+
   it('holds a delete-set bomb for a client with no structs, never stores or forwards it, and drops it in time', async () => {
     relay = await startRelay({ env: { MESHPAD_HELD_UPDATE_TIMEOUT_MS: '300' } });
     const watcher = client('bomb');

@@ -41,11 +41,14 @@ export function deleteSetBomb(client: number, ranges: number): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** One-character inserts at the start of `content`, one per client id: concurrent, so Yjs must order them all. */
+/**
+ * One-character inserts at the start of `content`, one per client id: concurrent, so Yjs must order them all.
+ * Client runs are written highest first, as Yjs writes them.
+ */
 export function structBomb(clients: number, firstClient = 1_000_000): Uint8Array {
   const encoder = new Y.UpdateEncoderV1();
   encoding.writeVarUint(encoder.restEncoder, clients);
-  for (let i = 0; i < clients; i++) {
+  for (let i = clients - 1; i >= 0; i--) {
     encoding.writeVarUint(encoder.restEncoder, 1);
     encoder.writeClient(firstClient + i);
     encoding.writeVarUint(encoder.restEncoder, 0);
@@ -67,11 +70,12 @@ export function structBomb(clients: number, firstClient = 1_000_000): Uint8Array
 /**
  * Garbage-collected ranges (Y.GC structs, the form deleted content takes) of `clients` client ids from
  * `firstClient` on, `length` clocks each from `clock`: no content, but structs every replica must keep.
+ * Client runs are written highest first, as Yjs writes them.
  */
 export function gcRanges(clients: number, length: number, firstClient = 2_000_000, clock = 0): Uint8Array {
   const encoder = new Y.UpdateEncoderV1();
   encoding.writeVarUint(encoder.restEncoder, clients);
-  for (let i = 0; i < clients; i++) {
+  for (let i = clients - 1; i >= 0; i--) {
     encoding.writeVarUint(encoder.restEncoder, 1);
     encoder.writeClient(firstClient + i);
     encoding.writeVarUint(encoder.restEncoder, clock);

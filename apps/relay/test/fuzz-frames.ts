@@ -229,10 +229,10 @@ class YjsFrameSource {
       case 12:
       case 13:
       case 14:
-        // Not this source's edits: a mutated edit can carry an origin and a right origin that were never
-        // neighbours, and Yjs then places it differently depending on the order updates arrive in, so the
-        // relay's log replayed in order (as compaction does) no longer matches what clients hold. Found by this
-        // fuzzer and not fixed yet; mutating them here would fail every run.
+        // Not this source's edits: a mutated edit can carry a right origin left of its origin, and Yjs then
+        // places it differently depending on how updates arrive, so the relay's log replayed in order (as
+        // compaction does) no longer matches what clients hold. Found by this fuzzer, not fixed yet: the
+        // expected failure in update-validation.test.ts. Mutating them here would fail every run.
         return mutate(gen, this.valid(false));
       default:
         return { kind: 'well-formed', data: this.valid() };

@@ -41,12 +41,15 @@ export function deleteSetBomb(client: number, ranges: number): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** One-character inserts at the start of `content`, one per client id: concurrent, so Yjs must order them all. */
+/**
+ * One-character inserts at the start of `content`, one per client id: concurrent, so Yjs must order them all.
+ * Client runs are written highest first, as Yjs writes them.
+ */
 export function structBomb(clients: number, firstClient = 1_000_000): Uint8Array {
   return bombWithPoison(clients, firstClient, false);
 }
 
-/** A struct bomb whose last client's item refers to a later clock of its own: it can never integrate. */
+/** A struct bomb with one more client, whose item refers to a later clock of its own: it can never integrate. */
 export function poisonedStructBomb(clients: number, firstClient = 1_000_000): Uint8Array {
   return bombWithPoison(clients, firstClient, true);
 }
@@ -70,7 +73,7 @@ function bombWithPoison(clients: number, firstClient: number, poisoned: boolean)
       new Y.ContentString('x'),
     ).write(encoder, 0);
   }
-  for (let i = 0; i < clients; i++) {
+  for (let i = clients - 1; i >= 0; i--) {
     encoding.writeVarUint(encoder.restEncoder, 1);
     encoder.writeClient(firstClient + i);
     encoding.writeVarUint(encoder.restEncoder, 0);
@@ -92,16 +95,18 @@ function bombWithPoison(clients: number, firstClient: number, poisoned: boolean)
 /**
  * Garbage-collected ranges (Y.GC structs, the form deleted content takes) of `clients` client ids from
  * `firstClient` on, `length` clocks each from `clock`: no content, but structs every replica must keep.
+ * Client runs are written highest first, as Yjs writes them.
  */
 export function gcRanges(clients: number, length: number, firstClient = 2_000_000, clock = 0): Uint8Array {
   return gcRuns(Array.from({ length: clients }, (_, i) => ({ client: firstClient + i, clock, length })));
 }
 
-/** One garbage-collected range per run, each of its own client. */
+/** One garbage-collected range per run, each of its own client (written highest client first). */
 export function gcRuns(runs: ReadonlyArray<{ client: number; clock: number; length: number }>): Uint8Array {
   const encoder = new Y.UpdateEncoderV1();
   encoding.writeVarUint(encoder.restEncoder, runs.length);
-  for (const { client, clock, length } of runs) {
+  // Highest client first, as Yjs writes them (Y.mergeUpdates drops runs written in another order).
+  for (const { client, clock, length } of [...runs].sort((a, b) => b.client - a.client)) {
     encoding.writeVarUint(encoder.restEncoder, 1);
     encoder.writeClient(client);
     encoding.writeVarUint(encoder.restEncoder, clock);

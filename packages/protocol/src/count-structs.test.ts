@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { concurrentHistory } from '../test/histories.js';
@@ -28,7 +29,36 @@ function everyKind(): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
+/** Two one-clock GC ranges, of clients 200 and 201 in that order: hand-written, as Yjs writes 201 first. */
+function ascendingClients(): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(encoder.restEncoder, 2);
+  for (const client of [200, 201]) {
+    encoding.writeVarUint(encoder.restEncoder, 1);
+    encoder.writeClient(client);
+    encoding.writeVarUint(encoder.restEncoder, 0);
+    new Y.GC(Y.createID(client, 0), 1).write(encoder, 0);
+  }
+  encoding.writeVarUint(encoder.restEncoder, 0);
+  return encoder.toUint8Array();
+}
+
 describe('countUpdateStructs', () => {
+  // Fuzz seed 6221074002000 (apps/relay/src/fuzz.test.ts): GC ranges of clients 6, 7 and 8 in that order were admitted
+  // and forwarded whole, but Y.mergeUpdates kept only client 6 in the relay's state, so stored documents and
+  // newcomers lacked what the clients in the room held.
+  it('finds client runs out of the order Yjs writes them malformed (fuzz seed 6221074002000)', () => {
+    const update = ascendingClients();
+    const other = new Y.Doc();
+    other.getText('content').insert(0, 'ab');
+    const merged = Y.mergeUpdates([Y.encodeStateAsUpdate(other), update]);
+    expect(Y.decodeStateVector(Y.encodeStateVectorFromUpdate(merged)).has(201)).toBe(false);
+    expect(countUpdateStructs(update, unlimited)).toEqual({
+      kind: 'malformed',
+      message: 'client runs out of order: client 201 after client 200',
+    });
+  });
+
   it('counts what Y.decodeUpdate decodes, for every kind of content', () => {
     const update = everyKind();
     const decoded = Y.decodeUpdate(update);

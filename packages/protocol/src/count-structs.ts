@@ -71,9 +71,9 @@ function skipContent(decoder: decoding.Decoder, ref: number): void {
 
 /**
  * Counts an update's client runs, structs and deleted ranges by walking its bytes, without building a
- * struct, and stops as soon as a limit on client runs or structs is passed: decoding a few MB of tiny structs with `Y.decodeUpdate` takes
- * most of a second, this walk a few milliseconds. It checks only the layout; a `counted` update
- * may still fail to decode.
+ * struct, and stops as soon as a limit on client runs or structs is passed: decoding a few MB of tiny
+ * structs with `Y.decodeUpdate` takes most of a second, this walk a few milliseconds. It checks only the
+ * layout (client runs in the order Yjs writes them included); a `counted` update may still fail to decode.
  */
 export function countUpdateStructs(update: Uint8Array, limits: { clients: number; structs: number }): StructCount {
   const decoder = decoding.createDecoder(update);
@@ -81,11 +81,21 @@ export function countUpdateStructs(update: Uint8Array, limits: { clients: number
     const clients = decoding.readVarUint(decoder);
     if (clients > limits.clients) return { kind: 'over', what: 'clients', limit: limits.clients };
     let structs = 0;
+    let previousClient = Number.POSITIVE_INFINITY;
     for (let c = 0; c < clients; c++) {
       const count = decoding.readVarUint(decoder);
       structs += count;
       if (structs > limits.structs) return { kind: 'over', what: 'structs', limit: limits.structs };
-      decoding.readVarUint(decoder); // client
+      const client = decoding.readVarUint(decoder);
+      // Yjs writes each client once, highest first, and Y.mergeUpdates counts on it: given runs in another
+      // order, it silently drops some of them, so what the relay merged would lose what it forwarded.
+      if (client >= previousClient) {
+        return {
+          kind: 'malformed',
+          message: `client runs out of order: client ${client} after client ${previousClient}`,
+        };
+      }
+      previousClient = client;
       decoding.readVarUint(decoder); // first clock
       for (let i = 0; i < count; i++) {
         if (decoder.pos >= update.length) throw new RangeError(`struct ${i} of ${count} missing`);

@@ -19,6 +19,13 @@ export const MAX_SIGNALING_MESSAGE_BYTES = 64 * 1024;
 /** Longest signaling topic (a y-webrtc room name). */
 export const MAX_SIGNALING_TOPIC_LENGTH = 512;
 
+/**
+ * Deepest nesting of arrays and objects in a signaling message. y-webrtc's messages nest four or five
+ * levels; the relay re-encodes what it forwards, and `JSON.stringify` runs out of stack a few thousand
+ * levels down, while a 64 KiB message can nest 32,000.
+ */
+export const MAX_SIGNALING_DEPTH = 32;
+
 /** Topics one signaling connection may subscribe to at once. */
 export const MAX_SIGNALING_TOPICS = 100;
 

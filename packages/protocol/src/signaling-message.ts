@@ -1,5 +1,5 @@
 import type { MessageError } from './client-message.js';
-import { MAX_SIGNALING_TOPIC_LENGTH } from './limits.js';
+import { MAX_SIGNALING_DEPTH, MAX_SIGNALING_TOPIC_LENGTH } from './limits.js';
 import { err, ok, type Result } from './result.js';
 
 /** A message from a y-webrtc signaling client, as y-webrtc's own signaling server understands it. */
@@ -23,10 +23,18 @@ function readTopics(value: unknown): Result<string[], MessageError> {
   return ok(value as string[]);
 }
 
+/** Whether `value` nests arrays and objects more than `limit` levels deep; recurses at most `limit` levels. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  for (const child of Object.values(value)) if (nestsDeeperThan(child, limit - 1)) return true;
+  return false;
+}
+
 /**
  * Decodes one signaling frame (JSON text). Unknown message types decode as `unknown` so that newer
- * clients keep working; anything that is not a JSON object with a string `type`, or has fields of the
- * wrong type, is an error. Never throws.
+ * clients keep working; anything that is not a JSON object with a string `type`, has fields of the
+ * wrong type or nests too deep to encode again, is an error. Never throws.
  */
 export function decodeSignalingMessage(text: string): Result<SignalingMessage, MessageError> {
   let parsed: unknown;
@@ -37,6 +45,9 @@ export function decodeSignalingMessage(text: string): Result<SignalingMessage, M
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return malformed('the message must be a JSON object');
+  }
+  if (nestsDeeperThan(parsed, MAX_SIGNALING_DEPTH)) {
+    return malformed(`the message nests more than ${MAX_SIGNALING_DEPTH} levels deep`);
   }
   const message = parsed as Record<string, unknown>;
   switch (message.type) {

@@ -1,13 +1,15 @@
 import { CloseCode, MAX_SIGNALING_TOPICS, SIGNALING_RATE } from '@meshpad/protocol';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type WebSocket from 'ws';
 import { closed, rawSocket, startRelay, type TestRelay, waitFor } from '../../test/harness.js';
+import { Connection } from '../connection.js';
 
 let relay: TestRelay;
 beforeEach(async () => {
   relay = await startRelay();
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await relay.close();
 });
 
@@ -88,6 +90,12 @@ describe('signaling (y-webrtc compatible)', () => {
     ['a JSON array', () => '[1,2]', CloseCode.MalformedMessage.code],
     ['topics of the wrong type', () => ({ type: 'subscribe', topics: 'room' }), CloseCode.MalformedMessage.code],
     ['a publish without topic', () => ({ type: 'publish', data: {} }), CloseCode.MalformedMessage.code],
+    // Fuzz seed 6221074100002: encoding it for the subscribers overflowed the stack and killed the relay.
+    [
+      'a publish nested 17,000 deep (fuzz seed 6221074100002)',
+      () => `{"type":"publish","topic":"room","data":${'['.repeat(17_000)}${']'.repeat(17_000)}}`,
+      CloseCode.MalformedMessage.code,
+    ],
     [
       'an oversized message',
       () => ({ type: 'publish', topic: 'x', data: 'y'.repeat(70_000) }),
@@ -117,6 +125,25 @@ describe('signaling (y-webrtc compatible)', () => {
       good2.socket.close();
     });
   }
+
+  // Found with the fuzzer (fuzz.test.ts, seed 6221074100002): a throw while handling one signaling message killed
+  // the relay process. The decoder now refuses that message; this keeps the next such fault to one connection.
+  it('closes only the sender of a message whose handling throws (1011); the relay keeps serving', async () => {
+    const [sender, other] = await Promise.all([signalClient(), signalClient()]);
+    sender.send({ type: 'subscribe', topics: ['room'] });
+    other.send({ type: 'subscribe', topics: ['room'] });
+    await subscribed('room', 2);
+    vi.spyOn(Connection.prototype, 'sendText').mockImplementationOnce(() => {
+      throw new Error('injected forwarding fault');
+    });
+    const closing = closed(sender.socket);
+    sender.send({ type: 'publish', topic: 'room', data: 'boom' });
+    expect((await closing).code).toBe(CloseCode.InternalError.code);
+    expect(relay.logs().some((line) => line.msg === 'unexpected fault handling a signaling message')).toBe(true);
+    other.send({ type: 'ping' });
+    await waitFor(() => other.received.some((m) => m.type === 'pong'), 'the other peer is still served');
+    other.socket.close();
+  });
 
   it('closes a connection that floods messages with 4529', async () => {
     const flooder = await signalClient();

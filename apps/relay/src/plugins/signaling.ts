@@ -183,7 +183,13 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
         peer.conn.close(CloseCode[decoded.error.code], `closing connection: ${decoded.error.message}`);
         return;
       }
-      handle(peer, decoded.value);
+      try {
+        handle(peer, decoded.value);
+      } catch (cause) {
+        // A fault handling one message costs its sender the connection, not every peer the process.
+        peer.conn.log.error({ err: cause }, 'unexpected fault handling a signaling message');
+        peer.conn.close(CloseCode.InternalError);
+      }
     });
 
     socket.on('close', () => {

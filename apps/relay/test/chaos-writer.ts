@@ -1,4 +1,4 @@
-import { encodeSaveRequest, MessageType } from '@meshpad/protocol';
+import { encodeSaveRequest, encodeSyncUpdate, MessageType } from '@meshpad/protocol';
 import * as decoding from 'lib0/decoding';
 import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
@@ -34,12 +34,12 @@ export class ChaosWriter {
   confirmed: SaveMark = { clock: 0, deletions: 0 };
   savesConfirmed = 0;
   edits = 0;
-  /** Called once, synchronously, when the next save confirmation arrives. */
-  onNextSaved: (() => void) | undefined;
+  /** Edits made while the provider had no connection: they stay local until it reconnects. */
+  offlineEdits = 0;
   private readonly rng: prng.PRNG;
   private seq = 0;
   /** Save requests not answered yet, with the socket they went out on. */
-  private readonly asked = new Map<number, { socket: WebSocket; mark: SaveMark }>();
+  private readonly asked = new Map<number, { socket: WebSocket; mark: SaveMark; onSaved?: () => void }>();
 
   constructor(
     readonly name: string,
@@ -60,9 +60,7 @@ export class ChaosWriter {
         clock: Math.max(this.confirmed.clock, asked.mark.clock),
         deletions: Math.max(this.confirmed.deletions, asked.mark.deletions),
       };
-      const onSaved = this.onNextSaved;
-      this.onNextSaved = undefined;
-      onSaved?.();
+      asked.onSaved?.();
     };
   }
 
@@ -75,10 +73,10 @@ export class ChaosWriter {
     return Y.getState(this.client.doc.store, this.clientId);
   }
 
-  /** Makes `count` edits, then asks for a save confirmation half of the time. */
-  burst(count: number): void {
+  /** Makes `count` edits, then asks for a save confirmation if `save`, or else half of the time. */
+  burst(count: number, save = prng.bool(this.rng)): void {
     for (let i = 0; i < count; i++) this.edit();
-    if (prng.bool(this.rng)) this.askSave();
+    if (save) this.askSave();
   }
 
   /** One edit: mostly an insert at a random token boundary, sometimes the deletion of an own token. */
@@ -87,6 +85,7 @@ export class ChaosWriter {
     const content = text.toString();
     const live = this.tokens.filter((t) => !t.deleted);
     this.edits++;
+    if (!this.client.provider.wsconnected) this.offlineEdits++;
     if (live.length > 4 && prng.int32(this.rng, 0, 4) === 0) {
       const token = prng.oneOf(this.rng, live);
       const at = content.indexOf(token.text);
@@ -106,13 +105,26 @@ export class ChaosWriter {
   /**
    * Sends a save request when the provider is synced: its sync step 2 then carried every edit made
    * before this connection, and every later one went out as an update, all ahead of the request.
+   * Returns whether it was sent; `onSaved` runs the instant its confirmation arrives.
    */
-  askSave(): void {
+  askSave(onSaved?: () => void): boolean {
     const socket = this.client.provider.ws;
-    if (!this.client.provider.synced || socket === null || socket.readyState !== socket.OPEN) return;
+    if (!this.client.provider.synced || socket === null || socket.readyState !== socket.OPEN) return false;
     this.seq++;
-    this.asked.set(this.seq, { socket, mark: { clock: this.clock, deletions: this.deletions.length } });
+    this.asked.set(this.seq, { socket, mark: { clock: this.clock, deletions: this.deletions.length }, onSaved });
     socket.send(encodeSaveRequest(this.seq));
+    return true;
+  }
+
+  /**
+   * Sends this writer's edits since `stateVector` again, `count` times, as a client resending after
+   * a timeout would: the relay reads each and stores nothing new, so it stays busy for a while.
+   */
+  resendSince(stateVector: Uint8Array, count: number): void {
+    const socket = this.client.provider.ws;
+    if (socket === null || socket.readyState !== socket.OPEN) return;
+    const frame = encodeSyncUpdate(Y.encodeStateAsUpdate(this.client.doc, stateVector));
+    for (let i = 0; i < count; i++) socket.send(frame);
   }
 
   /** Tokens inserted and not deleted. */

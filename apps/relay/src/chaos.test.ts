@@ -82,7 +82,7 @@ describe('chaos: the relay is SIGKILLed at random moments while ten clients writ
       const pace = prng.create(SEED * 100 + 50 + i);
       while (writing) {
         await pause(prng.int32(pace, 10, 60));
-        if (writing) writer.burst(prng.int32(pace, 1, 4));
+        if (writing) writer.burst(prng.int32(pace, 1, 4), { together: prng.bool(pace) });
       }
     });
 
@@ -139,7 +139,7 @@ describe('chaos: the relay is SIGKILLed at random moments while ten clients writ
         const edits = prng.int32(rng, 10, 40);
         // Resent frames right behind the edits in question keep the relay reading for a while: a
         // relay that answered or forwarded before storing them would die before it stored them.
-        const resent = prng.int32(rng, 100, 300);
+        const resent = prng.int32(rng, 300, 500);
         const before = Y.encodeStateVector((trigger === 'on-saved' ? writer : peer).client.doc);
         await new Promise<void>((resolve) => {
           const fallback = setTimeout(resolve, 3_000);
@@ -148,10 +148,13 @@ describe('chaos: the relay is SIGKILLed at random moments while ten clients writ
             crash();
             resolve();
           };
+          // The edits go out as one update (a paste), in one write with what follows.
           if (trigger === 'on-saved') {
-            writer.burst(edits, false);
-            writer.askSave(fire);
-            writer.resendSince(before, resent);
+            writer.inOneWrite(() => {
+              writer.burst(edits, { save: false, together: true });
+              writer.askSave(fire);
+              writer.resendSince(before, resent);
+            });
             return;
           }
           const provider = writer.client.provider;
@@ -161,8 +164,10 @@ describe('chaos: the relay is SIGKILLed at random moments while ten clients writ
             fire();
           };
           writer.client.doc.on('update', onUpdate);
-          peer.burst(edits, false);
-          peer.resendSince(before, resent);
+          peer.inOneWrite(() => {
+            peer.burst(edits, { save: false, together: true });
+            peer.resendSince(before, resent);
+          });
         });
       }
       crash();

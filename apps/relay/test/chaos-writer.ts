@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { encodeSaveRequest, encodeSyncUpdate, MessageType } from '@meshpad/protocol';
 import * as decoding from 'lib0/decoding';
 import * as prng from 'lib0/prng';
@@ -73,9 +74,16 @@ export class ChaosWriter {
     return Y.getState(this.client.doc.store, this.clientId);
   }
 
-  /** Makes `count` edits, then asks for a save confirmation if `save`, or else half of the time. */
-  burst(count: number, save = prng.bool(this.rng)): void {
-    for (let i = 0; i < count; i++) this.edit();
+  /**
+   * Makes `count` edits (as one update if `together`), then asks for a save confirmation if `save`,
+   * or else half of the time.
+   */
+  burst(count: number, { save = prng.bool(this.rng), together = false } = {}): void {
+    const edit = () => {
+      for (let i = 0; i < count; i++) this.edit();
+    };
+    if (together) this.client.doc.transact(edit);
+    else edit();
     if (save) this.askSave();
   }
 
@@ -114,6 +122,21 @@ export class ChaosWriter {
     this.asked.set(this.seq, { socket, mark: { clock: this.clock, deletions: this.deletions.length }, onSaved });
     socket.send(encodeSaveRequest(this.seq));
     return true;
+  }
+
+  /**
+   * Runs `send` with the provider's socket corked, so that everything it sends reaches the relay in
+   * one write, to be read in one go.
+   */
+  inOneWrite(send: () => void): void {
+    // reason: ws keeps its net.Socket private, and has no way to batch frames.
+    const net = (this.client.provider.ws as unknown as { _socket?: Socket } | null)?._socket;
+    net?.cork();
+    try {
+      send();
+    } finally {
+      net?.uncork();
+    }
   }
 
   /**

@@ -14,7 +14,7 @@ import { freePort, type RelayProcess, startRelayProcess, stockClient, synced, wa
 const SEED = Number(process.env.MESHPAD_CHAOS_SEED ?? 1203);
 const WRITERS = 10;
 const ROOMS = ['chaos-a', 'chaos-b', 'chaos-c'];
-const KILLS = 5;
+const KILLS = 6;
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -88,9 +88,16 @@ describe('chaos: the relay is SIGKILLed at random moments while ten clients writ
 
     const deliveredClocks = new Map<number, number>();
     const inRoom = (room: string) => writers.filter((w) => w.room === room);
-    const triggers = { reconnecting: 0, timer: 0, 'mid-burst': 0, 'on-saved': 0, 'on-delivered': 0 };
+    const triggers = {
+      reconnecting: 0,
+      timer: 0,
+      'mid-burst': 0,
+      'on-saved': 0,
+      'on-delivered': 0,
+      'shutting-down': 0,
+    };
     const kinds = Object.keys(triggers) as Array<keyof typeof triggers>;
-    // Each kind of moment comes up once in five kills.
+    // Each kind of moment comes up once in six kills.
     const firstKind = prng.int32(rng, 0, kinds.length - 1);
     for (let kill = 1; kill <= KILLS; kill++) {
       const trigger = kinds[(firstKind + kill) % kinds.length]!;
@@ -125,6 +132,10 @@ describe('chaos: the relay is SIGKILLed at random moments while ten clients writ
           writer.askSave();
         })();
         await pause(prng.int32(rng, 0, 15));
+      } else if (trigger === 'shutting-down') {
+        // A supervisor's stop: SIGTERM, then SIGKILL while the relay stores, closes and compacts.
+        relay.child.kill('SIGTERM');
+        await pause(prng.int32(rng, 0, 30));
       } else if (trigger === 'on-saved' || trigger === 'on-delivered') {
         // The instant a confirmation or another client's edit arrives: what a relay that answered early would lose.
         const peer = prng.oneOf(

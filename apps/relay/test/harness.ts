@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { DocStore } from '@meshpad/storage';
 import { MemoryDocStore } from '@meshpad/storage';
@@ -94,9 +95,18 @@ export interface StockClient {
   destroy(): void;
 }
 
-/** A stock y-websocket provider, as any Yjs application would create it. */
-export function stockClient(syncUrl: string, room: string, doc = new Y.Doc()): StockClient {
+/**
+ * A stock y-websocket provider, as any Yjs application would create it; `maxBackoffTime` caps its
+ * reconnect delay (2500 ms by default).
+ */
+export function stockClient(
+  syncUrl: string,
+  room: string,
+  doc = new Y.Doc(),
+  options: { maxBackoffTime?: number } = {},
+): StockClient {
   const provider = new WebsocketProvider(syncUrl, room, doc, {
+    ...options,
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     // Node has BroadcastChannel: without this, clients in one process would sync around the relay.
     disableBc: true,
@@ -132,6 +142,19 @@ export function roomText(relay: TestRelay, room: string): string | undefined {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, loaded.state());
   return doc.getText('content').toString();
+}
+
+/** A loopback port nothing listens on now, for a relay that must come back on the same address. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Polls `condition` until it holds, failing with `message` after `timeoutMs`. */

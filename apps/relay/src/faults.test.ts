@@ -2,7 +2,6 @@ import { CloseCode } from '@meshpad/protocol';
 import { type AppendEntry, MemoryDocStore, type StoredDoc } from '@meshpad/storage';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  closed,
   rawSocket,
   roomText,
   type StockClient,

@@ -222,7 +222,8 @@ function split(
   return {
     kind: 'admitted',
     ready: nothingReady ? undefined : !changed && nothingHeld ? update : encodeUpdateParts(readyRuns, readyDeletes),
-    held: nothingHeld ? undefined : encodeUpdateParts(heldRuns, heldDeletes),
+    // Held whole and unchanged (a delete set for clocks not here yet, say): the update itself, not a copy.
+    held: nothingHeld ? undefined : nothingReady && !changed ? update : encodeUpdateParts(heldRuns, heldDeletes),
     readyStructs,
     clocks: [...clocks],
     deletes: readyDeletes,

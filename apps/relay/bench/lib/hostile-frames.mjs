@@ -28,11 +28,14 @@ export function emptySyncStep1Frame() {
   return encoding.toUint8Array(encoder);
 }
 
-/** One-character inserts at the start of `content`, one per client id: concurrent, so Yjs must order them all. */
+/**
+ * One-character inserts at the start of `content`, one per client id: concurrent, so Yjs must order them all.
+ * Client runs are written highest first, as Yjs writes them (the relay refuses any other order).
+ */
 export function structBomb(clients, firstClient) {
   const encoder = new Y.UpdateEncoderV1();
   encoding.writeVarUint(encoder.restEncoder, clients);
-  for (let i = 0; i < clients; i++) {
+  for (let i = clients - 1; i >= 0; i--) {
     encoding.writeVarUint(encoder.restEncoder, 1);
     encoder.writeClient(firstClient + i);
     encoding.writeVarUint(encoder.restEncoder, 0);

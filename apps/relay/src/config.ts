@@ -24,6 +24,8 @@ export interface RelayConfig {
   readonly compactionDelayMs: number;
   /** Longest one compaction may run on its thread before it is stopped and the log kept. */
   readonly compactionTimeoutMs: number;
+  /** How long a room stays loaded after its last connection left. */
+  readonly roomLingerMs: number;
   readonly maxDocumentBytes: number;
   readonly maxStructsPerUpdate: number;
   readonly maxClientsPerUpdate: number;
@@ -124,6 +126,12 @@ const OPTIONS = {
     env: 'MESHPAD_COMPACT_AFTER_UPDATES',
     description: 'Stored updates after which a document is compacted into one snapshot',
     defaultValue: '500',
+  },
+  roomLingerMs: {
+    flag: 'room-linger-ms',
+    env: 'MESHPAD_ROOM_LINGER_MS',
+    description: 'How long a document stays in memory after its last connection left (a reconnect reads nothing)',
+    defaultValue: '10000',
   },
   compactionDelayMs: {
     flag: 'compaction-delay-ms',
@@ -385,6 +393,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     compactAfterUpdates: integer('compactAfterUpdates', raw('compactAfterUpdates'), 1, 10_000_000),
     compactionDelayMs: integer('compactionDelayMs', raw('compactionDelayMs'), 0, 3_600_000),
     compactionTimeoutMs: integer('compactionTimeoutMs', raw('compactionTimeoutMs'), 100, 3_600_000),
+    roomLingerMs: integer('roomLingerMs', raw('roomLingerMs'), 0, 3_600_000),
     maxDocumentBytes: integer('maxDocumentBytes', raw('maxDocumentBytes'), 1024, 2 ** 40),
     maxStructsPerUpdate: integer('maxStructsPerUpdate', raw('maxStructsPerUpdate'), 1, 100_000_000),
     maxClientsPerUpdate: integer('maxClientsPerUpdate', raw('maxClientsPerUpdate'), 1, 100_000_000),

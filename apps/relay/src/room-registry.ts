@@ -19,10 +19,12 @@ export class RoomLoadBackoff extends Error {
   override name = 'RoomLoadBackoff';
 }
 
-/** The rooms currently in memory: loaded on first connection, unloaded when the last one leaves. */
+/** The rooms currently in memory: loaded on first connection, unloaded a while after the last one leaves. */
 export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   private readonly loadFailures = new Map<string, { until: number; delay: number }>();
+  /** Rooms nobody holds, each with the timer that unloads it. */
+  private readonly lingering = new Map<Room, NodeJS.Timeout>();
 
   constructor(
     private readonly store: DocStore,
@@ -31,6 +33,8 @@ export class RoomRegistry {
     private readonly compactAfterUpdates: number,
     private readonly limits: RoomLimits,
     private readonly log: FastifyBaseLogger,
+    /** How long a room stays loaded after its last connection left: a client that comes back reads nothing. */
+    private readonly lingerMs = 0,
     /** Screens the stored updates of a room being loaded (`screenUpdates`, here or in another thread). */
     private readonly screen: (
       updates: readonly Uint8Array[],
@@ -59,15 +63,16 @@ export class RoomRegistry {
       this.rooms.set(name, room);
       room.ready = this.load(room);
     }
+    clearTimeout(this.lingering.get(room));
+    this.lingering.delete(room);
     room.refs++;
     return room;
   }
 
-  /** Undoes `acquire`; unloads the room when nobody holds it. */
+  /** Undoes `acquire`; unloads the room `lingerMs` after nobody holds it any more. */
   release(room: Room): void {
     room.refs--;
     if (room.refs > 0 || this.rooms.get(room.name) !== room) return;
-    this.rooms.delete(room.name);
     room.held.clear();
     // A room left while it was still loading knows its log's length once the load is done.
     room.ready.then(
@@ -76,6 +81,17 @@ export class RoomRegistry {
       },
       () => {},
     );
+    const unload = () => {
+      this.lingering.delete(room);
+      if (room.refs === 0 && this.rooms.get(room.name) === room) this.rooms.delete(room.name);
+    };
+    if (this.lingerMs === 0) {
+      unload();
+      return;
+    }
+    const timer = setTimeout(unload, this.lingerMs);
+    timer.unref();
+    this.lingering.set(room, timer);
   }
 
   /** Called after a room's updates were stored: compacts documents whose log grew long. */

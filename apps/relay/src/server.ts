@@ -88,6 +88,7 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     connectionsPerAddress,
     compactAfterUpdates: config.compactAfterUpdates,
     compactionDelayMs: config.compactionDelayMs,
+    roomLingerMs: config.roomLingerMs,
     // Well inside the 10 s that Docker and systemd wait after SIGTERM before they kill.
     shutdownCompactionBudgetMs: 3000,
     updateLimits: { maxStructsPerUpdate: config.maxStructsPerUpdate, maxClientsPerUpdate: config.maxClientsPerUpdate },
@@ -109,7 +110,7 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
       clockOwners: { ...DEFAULT_CLOCK_OWNER_LIMITS, timeoutMs: config.clockOwnerTimeoutMs },
     },
     canStore: () => diskGuard.canStore(),
-    compactionThread: { timeoutMs: config.compactionTimeoutMs, maxHeapMb: 512, idleMs: 10_000 },
+    compactionThread: { timeoutMs: config.compactionTimeoutMs, maxHeapMb: 512, maxYoungHeapMb: 8, idleMs: 10_000 },
     // An update of the most structs accepted decodes and is judged in well under a second; a paste of
     // 64 KiB is a few milliseconds of work, so smaller updates stay on the event loop.
     // Its young heap is kept small: under a flood of large updates V8's default grew it by some 40 MiB.

@@ -24,7 +24,14 @@ export interface TestRelay {
 /** Starts a real relay on a random loopback port. */
 export async function startRelay(options: { store?: DocStore; env?: Record<string, string> } = {}): Promise<TestRelay> {
   const store = options.store ?? new MemoryDocStore();
-  const config = parseConfig([], { PORT: '0', LOG_LEVEL: 'info', MESHPAD_COMPACTION_DELAY_MS: '50', ...options.env });
+  // Rooms unload as soon as their last client leaves, as tests of loading and compaction expect.
+  const config = parseConfig([], {
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    MESHPAD_COMPACTION_DELAY_MS: '50',
+    MESHPAD_ROOM_LINGER_MS: '0',
+    ...options.env,
+  });
   const lines: Array<Record<string, unknown>> = [];
   const logStream = new PassThrough();
   let buffered = '';

@@ -43,6 +43,8 @@ export interface SyncPluginOptions {
   readonly connectionsPerAddress: ConnectionsPerAddress;
   readonly compactAfterUpdates: number;
   readonly compactionDelayMs: number;
+  /** How long a room stays loaded after its last connection left. */
+  readonly roomLingerMs: number;
   /** How long a stopping relay keeps starting the compactions it had scheduled. */
   readonly shutdownCompactionBudgetMs: number;
   readonly updateLimits: UpdateLimits;
@@ -86,6 +88,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     options.compactAfterUpdates,
     options.roomLimits,
     app.log,
+    options.roomLingerMs,
     (updates) => intakeThread.screen(updates, options.intakeThread.minBytes),
   );
   const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));

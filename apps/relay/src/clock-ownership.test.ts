@@ -6,42 +6,14 @@ import {
   encodeSaveRequest,
   encodeSyncUpdate,
 } from '@meshpad/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import {
-  type RawClient,
-  rawSocket,
-  roomText,
-  type StockClient,
-  startRelay,
-  stockClient,
-  synced,
-  type TestRelay,
-  waitFor,
-} from '../test/harness.js';
+import { roomText, synced, useRelay, waitFor } from '../test/harness.js';
 import { gcRanges, gcRuns, itemUpdate, textOfUpdates } from '../test/hostile-updates.js';
 
-let relay: TestRelay | undefined;
-const clients: StockClient[] = [];
-const sockets: RawClient[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  for (const { socket } of sockets.splice(0)) socket.close();
-  await relay?.close();
-  relay = undefined;
-});
-
-function client(room: string, doc?: Y.Doc): StockClient {
-  const made = stockClient(relay!.syncUrl, room, doc);
-  clients.push(made);
-  return made;
-}
-
-async function raw(room: string): Promise<RawClient> {
-  const made = await rawSocket(`${relay!.syncUrl}/${room}`);
-  sockets.push(made);
-  return made;
-}
+const fixture = useRelay();
+const client = fixture.client;
+const raw = fixture.raw;
 
 /** A document of client `clientID` that records the update of each of its transactions. */
 function authorDoc(clientID: number): { doc: Y.Doc; text: Y.Text; edits: Uint8Array[] } {
@@ -59,11 +31,11 @@ const savedSeqs = (frames: Uint8Array[]) => frames.map(decodeSaved).filter((seq)
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function storedText(room: string): Promise<string> {
-  return textOfUpdates((await relay!.store.load(room)).updates);
+  return textOfUpdates((await fixture.relay.store.load(room)).updates);
 }
 
 async function storedClock(room: string, client: number): Promise<number> {
-  const state = Y.mergeUpdates((await relay!.store.load(room)).updates);
+  const state = Y.mergeUpdates((await fixture.relay.store.load(room)).updates);
   return Y.decodeStateVector(Y.encodeStateVectorFromUpdate(state)).get(client) ?? 0;
 }
 
@@ -94,13 +66,13 @@ describe("a client id's next clocks belong to the live connection whose presence
   it.each(claims)(
     "keeps a connected writer's next edit when another connection claims its clocks with $kind first",
     async (claim) => {
-      relay = await startRelay({ env: { MESHPAD_HELD_UPDATE_TIMEOUT_MS: '300' } });
+      const relay = await fixture.start({ env: { MESHPAD_HELD_UPDATE_TIMEOUT_MS: '300' } });
       const victim = authorDoc(1111);
       const victimSocket = await raw('claimed');
       victimSocket.socket.send(presence(1111));
       victim.text.insert(0, 'hello');
       victimSocket.socket.send(encodeSyncUpdate(victim.edits[0]!));
-      await waitFor(() => roomText(relay!, 'claimed') === 'hello', 'the first edit is stored');
+      await waitFor(() => roomText(relay, 'claimed') === 'hello', 'the first edit is stored');
 
       // The victim's next edit is on its way when the attacker's claim of the same clocks arrives.
       victim.text.insert(5, ' world');
@@ -128,7 +100,7 @@ describe("a client id's next clocks belong to the live connection whose presence
   );
 
   it('protects a connected client that has not written yet through the presence it announced', async () => {
-    relay = await startRelay({ env: { MESHPAD_HELD_UPDATE_TIMEOUT_MS: '300' } });
+    const relay = await fixture.start({ env: { MESHPAD_HELD_UPDATE_TIMEOUT_MS: '300' } });
     const reader = client('reader');
     await synced(reader);
     const id = reader.doc.clientID;
@@ -143,7 +115,7 @@ describe("a client id's next clocks belong to the live connection whose presence
       // Never forwarded either: a stock client that meets its own id in a remote update takes a new one.
       expect(reader.doc.clientID).toBe(id);
       reader.text.insert(0, 'mine');
-      await waitFor(() => roomText(relay!, 'reader') === 'mine', "the reader's edit is stored");
+      await waitFor(() => roomText(relay, 'reader') === 'mine', "the reader's edit is stored");
       expect(savedSeqs(attacker.frames)).toEqual([]);
       const newcomer = client('reader');
       await synced(newcomer);
@@ -156,7 +128,7 @@ describe("a client id's next clocks belong to the live connection whose presence
 
 describe('a connection without presence', () => {
   it('owns the client id it writes under while it writes, and no longer once it is silent for the owner timeout', async () => {
-    relay = await startRelay({
+    const relay = await fixture.start({
       env: { MESHPAD_CLOCK_OWNER_TIMEOUT_MS: '400', MESHPAD_HELD_UPDATE_TIMEOUT_MS: '300' },
     });
     // As a workspace session writes: it sets no presence.
@@ -164,14 +136,14 @@ describe('a connection without presence', () => {
     writer.text.insert(0, 'one');
     const writerSocket = await raw('no-presence');
     writerSocket.socket.send(encodeSyncUpdate(writer.edits[0]!));
-    await waitFor(() => roomText(relay!, 'no-presence') === 'one', 'the first edit is stored');
+    await waitFor(() => roomText(relay, 'no-presence') === 'one', 'the first edit is stored');
 
     const attacker = await raw('no-presence');
     attacker.socket.send(encodeSyncUpdate(gcRanges(1, 1_000_000, 9999, 3)));
     expect((await attacker.closed).code).toBe(CloseCode.TooManyHeldUpdates.code);
     writer.text.insert(3, ' two');
     writerSocket.socket.send(encodeSyncUpdate(writer.edits[1]!));
-    await waitFor(() => roomText(relay!, 'no-presence') === 'one two', 'the next edit is stored');
+    await waitFor(() => roomText(relay, 'no-presence') === 'one two', 'the next edit is stored');
 
     // Silent past the timeout, the id is free: another connection may continue it.
     await pause(450);
@@ -184,7 +156,7 @@ describe('a connection without presence', () => {
   });
 
   it("takes no id from a sync step 2 or an update of several clients, which carry other clients' edits", async () => {
-    relay = await startRelay();
+    const relay = await fixture.start();
     const first = authorDoc(1212);
     first.text.insert(0, 'a');
     const second = authorDoc(3434);
@@ -193,7 +165,7 @@ describe('a connection without presence', () => {
     // A restored copy: both clients' edits in one update.
     const restorer = await raw('restored');
     restorer.socket.send(encodeSyncUpdate(Y.encodeStateAsUpdate(second.doc)));
-    await waitFor(() => roomText(relay!, 'restored') === 'ab', 'the restored copy is stored');
+    await waitFor(() => roomText(relay, 'restored') === 'ab', 'the restored copy is stored');
     first.text.insert(1, 'c');
     const firstSocket = await raw('restored');
     firstSocket.socket.send(encodeSyncUpdate(first.edits[1]!));
@@ -204,7 +176,7 @@ describe('a connection without presence', () => {
 
 describe('honest peers', () => {
   it("stores an off-relay author's edit that a peer forwards, and the author writes freely once it is on the relay", async () => {
-    relay = await startRelay();
+    await fixture.start();
     const forwarder = await raw('mesh');
     forwarder.socket.send(presence(2222));
     const author = authorDoc(3333);
@@ -224,7 +196,7 @@ describe('honest peers', () => {
   });
 
   it("holds a forwarded copy of a present author's edit until the author's own copy, and stores it once", async () => {
-    relay = await startRelay();
+    const relay = await fixture.start();
     const author = authorDoc(4444);
     const authorSocket = await raw('copies');
     authorSocket.socket.send(presence(4444));
@@ -244,14 +216,14 @@ describe('honest peers', () => {
 
 describe('ownership passes', () => {
   it('when the owning connection closes: what waited for it is stored at once', async () => {
-    relay = await startRelay();
+    const relay = await fixture.start();
     const writer = authorDoc(5555);
     writer.text.insert(0, 'a');
     writer.text.insert(1, 'b');
     const owner = await raw('handover');
     owner.socket.send(presence(5555));
     owner.socket.send(encodeSyncUpdate(writer.edits[0]!));
-    await waitFor(() => roomText(relay!, 'handover') === 'a', "the owner's edit is stored");
+    await waitFor(() => roomText(relay, 'handover') === 'a', "the owner's edit is stored");
     const other = await raw('handover');
     other.socket.send(encodeSyncUpdate(writer.edits[1]!));
     other.socket.send(encodeSaveRequest(1));
@@ -263,16 +235,15 @@ describe('ownership passes', () => {
   });
 
   it('when a client is back on a new connection while its old one is half-open: the old one is probed and dropped', async () => {
-    relay = await startRelay({ env: { MESHPAD_LIVENESS_PROBE_MS: '300' } });
+    const relay = await fixture.start({ env: { MESHPAD_LIVENESS_PROBE_MS: '300' } });
     const writer = authorDoc(7777);
     writer.text.insert(0, 'a');
     writer.text.insert(1, 'b');
     // The old connection no longer answers pings, as one left behind by a network change.
-    const old = await rawSocket(`${relay.syncUrl}/half-open`, { autoPong: false });
-    sockets.push(old);
+    const old = await raw('half-open', { autoPong: false });
     old.socket.send(presence(7777));
     old.socket.send(encodeSyncUpdate(writer.edits[0]!));
-    await waitFor(() => roomText(relay!, 'half-open') === 'a', "the old connection's edit is stored");
+    await waitFor(() => roomText(relay, 'half-open') === 'a', "the old connection's edit is stored");
     const renewed = await raw('half-open');
     renewed.socket.send(encodeAwarenessMessage(encodeAwarenessUpdate([{ clientID: 7777, clock: 2, state: '{}' }])));
     renewed.socket.send(encodeSyncUpdate(writer.edits[1]!));
@@ -284,13 +255,15 @@ describe('ownership passes', () => {
   });
 
   it('but a live owner answers the probe and keeps its id', async () => {
-    relay = await startRelay({ env: { MESHPAD_LIVENESS_PROBE_MS: '200', MESHPAD_HELD_UPDATE_TIMEOUT_MS: '600' } });
+    const relay = await fixture.start({
+      env: { MESHPAD_LIVENESS_PROBE_MS: '200', MESHPAD_HELD_UPDATE_TIMEOUT_MS: '600' },
+    });
     const writer = authorDoc(8888);
     writer.text.insert(0, 'a');
     const owner = await raw('live');
     owner.socket.send(presence(8888));
     owner.socket.send(encodeSyncUpdate(writer.edits[0]!));
-    await waitFor(() => roomText(relay!, 'live') === 'a', "the owner's edit is stored");
+    await waitFor(() => roomText(relay, 'live') === 'a', "the owner's edit is stored");
     const impostor = await raw('live');
     impostor.socket.send(encodeAwarenessMessage(encodeAwarenessUpdate([{ clientID: 8888, clock: 2, state: '{}' }])));
     impostor.socket.send(encodeSyncUpdate(itemUpdate({ client: 8888, clock: 1 })));
@@ -300,14 +273,14 @@ describe('ownership passes', () => {
   });
 
   it('when the owner has not renewed its presence for the owner timeout', async () => {
-    relay = await startRelay({ env: { MESHPAD_AWARENESS_OWNER_TIMEOUT_MS: '300' } });
+    const relay = await fixture.start({ env: { MESHPAD_AWARENESS_OWNER_TIMEOUT_MS: '300' } });
     const writer = authorDoc(6666);
     writer.text.insert(0, 'a');
     writer.text.insert(1, 'b');
     const owner = await raw('lapse');
     owner.socket.send(presence(6666));
     owner.socket.send(encodeSyncUpdate(writer.edits[0]!));
-    await waitFor(() => roomText(relay!, 'lapse') === 'a', "the owner's edit is stored");
+    await waitFor(() => roomText(relay, 'lapse') === 'a', "the owner's edit is stored");
     const other = await raw('lapse');
     other.socket.send(encodeSyncUpdate(writer.edits[1]!));
     await pause(100);

@@ -1,23 +1,9 @@
 import { MemoryDocStore } from '@meshpad/storage';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  rawSocket,
-  type StockClient,
-  startRelay,
-  stockClient,
-  synced,
-  type TestRelay,
-  waitFor,
-} from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { synced, useRelay, waitFor } from '../test/harness.js';
 import { structBomb } from '../test/hostile-updates.js';
 
-let relay: TestRelay | undefined;
-const clients: StockClient[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await relay?.close();
-  relay = undefined;
-});
+const fixture = useRelay();
 
 /**
  * A stored document of two updates of 4,000 concurrent one-character inserts each: Yjs orders
@@ -33,19 +19,18 @@ async function heavyStore(): Promise<MemoryDocStore> {
 
 /** Loads the heavy room without joining it, so that leaving schedules its compaction. */
 async function touchHeavyRoom(): Promise<void> {
-  const { socket } = await rawSocket(`${relay!.syncUrl}/heavy`);
+  const { socket } = await fixture.raw('heavy');
   socket.close();
 }
 
-const compactionLine = () => relay!.logs().find((line) => /compact/.test(String(line.msg)) && line.room === 'heavy');
+const compactionLine = () =>
+  fixture.relay.logs().find((line) => /compact/.test(String(line.msg)) && line.room === 'heavy');
 
 describe('compaction thread', () => {
   it('compacts a costly document off the event loop: another room keeps delivering edits meanwhile', async () => {
     const store = await heavyStore();
-    relay = await startRelay({ store, env: { LOG_LEVEL: 'debug' } });
-    const writer = stockClient(relay.syncUrl, 'busy');
-    const reader = stockClient(relay.syncUrl, 'busy');
-    clients.push(writer, reader);
+    await fixture.start({ store, env: { LOG_LEVEL: 'debug' } });
+    const [writer, reader] = [fixture.client('busy'), fixture.client('busy')];
     await Promise.all([synced(writer), synced(reader)]);
 
     await touchHeavyRoom();
@@ -71,7 +56,7 @@ describe('compaction thread', () => {
 
   it('stops a compaction past its time limit and keeps the log as it was', async () => {
     const store = await heavyStore();
-    relay = await startRelay({ store, env: { MESHPAD_COMPACTION_TIMEOUT_MS: '100' } });
+    await fixture.start({ store, env: { MESHPAD_COMPACTION_TIMEOUT_MS: '100' } });
     await touchHeavyRoom();
     await waitFor(() => compactionLine() !== undefined, 'the compaction gave up', 20_000);
     expect(compactionLine()).toMatchObject({ level: 50 });
@@ -79,8 +64,7 @@ describe('compaction thread', () => {
     const rows = (await store.load('heavy')).updates;
     expect(rows).toHaveLength(2);
     expect(rows.map((row) => row.length)).toEqual([structBomb(4_000).length, structBomb(4_000).length]);
-    const reader = stockClient(relay.syncUrl, 'other');
-    clients.push(reader);
+    const reader = fixture.client('other');
     await synced(reader);
   }, 60_000);
 });

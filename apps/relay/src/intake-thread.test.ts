@@ -1,41 +1,25 @@
 import { CloseCode, encodeSyncUpdate } from '@meshpad/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  rawSocket,
-  type StockClient,
-  startRelay,
-  stockClient,
-  synced,
-  type TestRelay,
-  waitFor,
-} from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { synced, useRelay, waitFor } from '../test/harness.js';
 import { poisonedStructBomb, structBomb } from '../test/hostile-updates.js';
 
-let relay: TestRelay | undefined;
-const clients: StockClient[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await relay?.close();
-  relay = undefined;
-});
+const fixture = useRelay();
 
 const BOMBS = 10;
 const STRUCTS_PER_BOMB = 10_000;
 
 describe('intake thread', () => {
   it('decodes and judges large updates off the event loop: another room keeps delivering edits meanwhile', async () => {
-    relay = await startRelay();
-    const writer = stockClient(relay.syncUrl, 'busy');
-    const reader = stockClient(relay.syncUrl, 'busy');
-    clients.push(writer, reader);
+    const relay = await fixture.start();
+    const [writer, reader] = [fixture.client('busy'), fixture.client('busy')];
     await Promise.all([synced(writer), synced(reader)]);
 
-    const attacker = await rawSocket(`${relay.syncUrl}/attacked`);
+    const attacker = await fixture.raw('attacked');
     const started = performance.now();
     for (let i = 0; i < BOMBS; i++) {
       attacker.socket.send(encodeSyncUpdate(structBomb(STRUCTS_PER_BOMB, 1_000_000 + i * STRUCTS_PER_BOMB)));
     }
-    const stored = async () => (await relay!.store.load('attacked')).updates.length;
+    const stored = async () => (await relay.store.load('attacked')).updates.length;
     const delays: number[] = [];
     while ((await stored()) < BOMBS) {
       const sent = performance.now();
@@ -54,8 +38,8 @@ describe('intake thread', () => {
   }, 60_000);
 
   it('refuses a large update that can never integrate, as it does a small one', async () => {
-    relay = await startRelay();
-    const attacker = await rawSocket(`${relay.syncUrl}/poisoned`);
+    const relay = await fixture.start();
+    const attacker = await fixture.raw('poisoned');
     // An item that refers to a later clock of its own client, before 10,000 honest-looking ones.
     const poisoned = poisonedStructBomb(STRUCTS_PER_BOMB, 5_000_000);
     expect(poisoned.length).toBeGreaterThan(64 * 1024);

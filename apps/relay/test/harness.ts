@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { DocStore } from '@meshpad/storage';
 import { MemoryDocStore } from '@meshpad/storage';
 import type { FastifyInstance } from 'fastify';
+import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -202,4 +203,52 @@ export async function rawSocket(url: string, options?: WebSocket.ClientOptions):
 /** Resolves with the close code and reason the relay sent. */
 export function closed(socket: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+/** One test's relay and the clients it opened, all closed after the test. */
+export interface RelayFixture {
+  /** The relay `start` started; throws before that. */
+  readonly relay: TestRelay;
+  start(options?: Parameters<typeof startRelay>[0]): Promise<TestRelay>;
+  /** A stock client of `room` on the relay. */
+  client(room: string, doc?: Y.Doc): StockClient;
+  /** A raw WebSocket to `room` on the relay's `/yjs`. */
+  raw(room: string, options?: WebSocket.ClientOptions): Promise<RawClient>;
+}
+
+/**
+ * Registers, for every test of the calling file, the cleanup of the relay it starts and the clients it
+ * opens through the fixture: call once at the top of a test file.
+ */
+export function useRelay(): RelayFixture {
+  let current: TestRelay | undefined;
+  const clients: StockClient[] = [];
+  const sockets: RawClient[] = [];
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    for (const { socket } of sockets.splice(0)) socket.terminate();
+    await current?.close();
+    current = undefined;
+  });
+  const fixture: RelayFixture = {
+    get relay() {
+      if (current === undefined) throw new Error('start the relay first');
+      return current;
+    },
+    async start(options) {
+      current = await startRelay(options);
+      return current;
+    },
+    client(room, doc) {
+      const client = stockClient(fixture.relay.syncUrl, room, doc);
+      clients.push(client);
+      return client;
+    },
+    async raw(room, options) {
+      const client = await rawSocket(`${fixture.relay.syncUrl}/${room}`, options);
+      sockets.push(client);
+      return client;
+    },
+  };
+  return fixture;
 }

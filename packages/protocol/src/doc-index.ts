@@ -1,3 +1,4 @@
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { RangeSet } from './range-set.js';
 
@@ -16,6 +17,7 @@ export interface DocIndexSnapshot {
 export class DocIndex {
   readonly #clocks = new Map<number, number>();
   readonly #deleted = new Map<number, RangeSet>();
+  #stateVector: Uint8Array | undefined;
 
   /** The index of a document held as one encoded (v1) update, e.g. a merged state. */
   static fromState(state: Uint8Array): DocIndex {
@@ -64,11 +66,21 @@ export class DocIndex {
   }
 
   /**
-   * The state vector of everything admitted so far, encoded as `Y.encodeStateVector` does: no merge of
-   * the document needed, however large it is.
+   * The state vector of everything admitted so far, in `Y.encodeStateVector`'s format: no merge of the
+   * document needed, however large it is. Kept until a clock advances.
    */
   encodeStateVector(): Uint8Array {
-    return Y.encodeStateVector(this.#clocks);
+    if (this.#stateVector === undefined) {
+      // Unsorted, unlike Y.encodeStateVector (readers do not care): sorting 100,000 client ids cost each joiner 10–20 ms.
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, this.#clocks.size);
+      for (const [client, clock] of this.#clocks) {
+        encoding.writeVarUint(encoder, client);
+        encoding.writeVarUint(encoder, clock);
+      }
+      this.#stateVector = encoding.toUint8Array(encoder);
+    }
+    return this.#stateVector;
   }
 
   /** Parts of `[start, end)` of `client` not yet known to be deleted. */
@@ -78,7 +90,9 @@ export class DocIndex {
 
   /** Records that `client`'s structs below `clock` are present. */
   advanceClock(client: number, clock: number): void {
-    if (clock > this.clock(client)) this.#clocks.set(client, clock);
+    if (clock <= this.clock(client)) return;
+    this.#clocks.set(client, clock);
+    this.#stateVector = undefined;
   }
 
   addDeleted(client: number, start: number, end: number): void {

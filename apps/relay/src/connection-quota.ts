@@ -61,6 +61,11 @@ export class ConnectionQuota {
     return this.buckets[kind].take(amount, now);
   }
 
+  /** What is left of `kind` now. */
+  available(kind: QuotaKind, now = performance.now()): number {
+    return this.buckets[kind].available(now);
+  }
+
   /** Counts one received frame of `bytes`; returns the quota it went over, if any. */
   takeFrame(bytes: number, now = performance.now()): QuotaKind | undefined {
     if (!this.take('messages', 1, now)) return 'messages';

@@ -12,11 +12,16 @@ export class RateLimiter {
     this.last = now;
   }
 
-  /** Takes `amount` tokens; false (taking none) when the bucket holds fewer. */
-  take(amount = 1, now = performance.now()): boolean {
+  /** Tokens in the bucket now. */
+  available(now = performance.now()): number {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
-    if (this.tokens < amount) return false;
+    return this.tokens;
+  }
+
+  /** Takes `amount` tokens; false (taking none) when the bucket holds fewer. */
+  take(amount = 1, now = performance.now()): boolean {
+    if (this.available(now) < amount) return false;
     this.tokens -= amount;
     return true;
   }

@@ -104,5 +104,15 @@ describe('countUpdateStructs', () => {
       what: 'structs',
       limit: structs - 1,
     });
+    const { deletes } = countUpdateStructs(update, unlimited) as { deletes: number };
+    expect(deletes).toBeGreaterThan(0);
+    expect(countUpdateStructs(update, { clients, structs, work: structs + deletes })).toMatchObject({
+      kind: 'counted',
+    });
+    expect(countUpdateStructs(update, { clients, structs, work: structs + deletes - 1 })).toEqual({
+      kind: 'over',
+      what: 'work',
+      limit: structs + deletes - 1,
+    });
   });
 });

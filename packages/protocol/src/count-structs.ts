@@ -19,7 +19,7 @@ export type StructCount =
       /** Ranges in the delete set: each costs the relay about as much as a struct. */
       readonly deletes: number;
     }
-  | { readonly kind: 'over'; readonly what: 'clients' | 'structs'; readonly limit: number }
+  | { readonly kind: 'over'; readonly what: 'clients' | 'structs' | 'work'; readonly limit: number }
   | { readonly kind: 'malformed'; readonly message: string };
 
 const skipString = (decoder: decoding.Decoder): void => {
@@ -71,11 +71,16 @@ function skipContent(decoder: decoding.Decoder, ref: number): void {
 
 /**
  * Counts an update's client runs, structs and deleted ranges by walking its bytes, without building a
- * struct, and stops as soon as a limit on client runs or structs is passed: decoding a few MB of tiny
+ * struct, and stops as soon as a limit is passed (client runs, structs, or `work`: structs and deleted
+ * ranges together): decoding a few MB of tiny
  * structs with `Y.decodeUpdate` takes most of a second, this walk a few milliseconds. It checks only the
  * layout (client runs in the order Yjs writes them included); a `counted` update may still fail to decode.
  */
-export function countUpdateStructs(update: Uint8Array, limits: { clients: number; structs: number }): StructCount {
+export function countUpdateStructs(
+  update: Uint8Array,
+  limits: { clients: number; structs: number; work?: number },
+): StructCount {
+  const work = limits.work ?? Number.POSITIVE_INFINITY;
   const decoder = decoding.createDecoder(update);
   try {
     const clients = decoding.readVarUint(decoder);
@@ -86,6 +91,7 @@ export function countUpdateStructs(update: Uint8Array, limits: { clients: number
       const count = decoding.readVarUint(decoder);
       structs += count;
       if (structs > limits.structs) return { kind: 'over', what: 'structs', limit: limits.structs };
+      if (structs > work) return { kind: 'over', what: 'work', limit: work };
       const client = decoding.readVarUint(decoder);
       // Yjs writes each client once, highest first, and Y.mergeUpdates counts on it: given runs in another
       // order, it silently drops some of them, so what the relay merged would lose what it forwarded.
@@ -129,6 +135,7 @@ export function countUpdateStructs(update: Uint8Array, limits: { clients: number
       decoding.readVarUint(decoder); // client
       const ranges = decoding.readVarUint(decoder);
       deletes += ranges;
+      if (structs + deletes > work) return { kind: 'over', what: 'work', limit: work };
       for (let i = 0; i < ranges; i++) {
         if (decoder.pos >= update.length) throw new RangeError(`deleted range ${i} of ${ranges} missing`);
         decoding.readVarUint(decoder); // clock

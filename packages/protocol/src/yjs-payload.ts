@@ -6,22 +6,34 @@ import { err, ok, type Result } from './result.js';
 
 /**
  * Counts a Yjs (v1) update's client runs, structs and deleted ranges without decoding it (see
- * `countUpdateStructs`), and says why it is refused when it passes `limits` or is malformed.
+ * `countUpdateStructs`), and says why it is refused when it passes `limits` or is malformed, or when
+ * its structs and deleted ranges together pass `maxWork` (`overQuota`: the sender may send it later).
  */
 export function countWithinLimits(
   update: Uint8Array,
   limits: UpdateLimits = DEFAULT_UPDATE_LIMITS,
-): Result<Extract<StructCount, { kind: 'counted' }>, string> {
+  maxWork = Number.POSITIVE_INFINITY,
+): Result<Extract<StructCount, { kind: 'counted' }>, { readonly overQuota: boolean; readonly message: string }> {
   const count = countUpdateStructs(update, {
     clients: limits.maxClientsPerUpdate,
     structs: limits.maxStructsPerUpdate,
+    work: maxWork,
   });
+  const size = `Yjs update (${update.length} bytes)`;
   if (count.kind === 'over') {
-    return err(
-      `Yjs update (${update.length} bytes) has more than ${count.limit} ${count.what === 'clients' ? 'client runs' : 'structs'}`,
-    );
+    if (count.what === 'work') {
+      return err({
+        overQuota: true,
+        message: `${size} has more structs and deleted ranges than the ${count.limit} allowed now`,
+      });
+    }
+    return err({
+      overQuota: false,
+      message: `${size} has more than ${count.limit} ${count.what === 'clients' ? 'client runs' : 'structs'}`,
+    });
   }
-  if (count.kind === 'malformed') return err(`Yjs update (${update.length} bytes) does not decode: ${count.message}`);
+  if (count.kind === 'malformed')
+    return err({ overQuota: false, message: `${size} does not decode: ${count.message}` });
   return ok(count);
 }
 
@@ -35,7 +47,7 @@ export function decodeYjsUpdate(
   limits: UpdateLimits = DEFAULT_UPDATE_LIMITS,
 ): Result<DecodedUpdate, string> {
   const count = countWithinLimits(update, limits);
-  if (!count.ok) return count;
+  if (!count.ok) return err(count.error.message);
   try {
     return ok(Y.decodeUpdate(update));
   } catch (cause) {

@@ -178,9 +178,15 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     if (!checkCanStore(conn)) return;
     // Counted here, by a walk over its bytes, so that what is over the limits or the quota costs the
     // thread nothing: a client that reconnects to send more would otherwise keep it busy.
-    const count = countWithinLimits(update, options.updateLimits);
+    // The walk stops where the quota does, so an update far over it is not even walked through.
+    const quota = conn.quota;
+    const count = countWithinLimits(update, options.updateLimits, quota?.available('structs'));
     if (!count.ok) {
-      conn.close(CloseCode.InvalidUpdate, `closing connection: ${count.error}`);
+      if (count.error.overQuota && quota !== undefined) {
+        conn.close(CloseCode.RateLimited, `closing connection: ${quota.describe('structs')}`);
+      } else {
+        conn.close(CloseCode.InvalidUpdate, `closing connection: ${count.error.message}`);
+      }
       return;
     }
     if (!checkStructQuota(conn, count.value.structs + count.value.deletes)) return;

@@ -11,8 +11,8 @@ import { WorkerThread, type WorkerThreadOptions } from './worker-thread.js';
 
 export type IntakeRequest =
   | { readonly step: 'screen'; readonly updates: readonly Uint8Array[] }
-  | { readonly step: 'consult'; readonly update: Uint8Array; readonly limits: UpdateLimits }
-  | ({ readonly step: 'admit'; readonly update: Uint8Array; readonly limits: UpdateLimits } & JudgingContext);
+  | { readonly step: 'consult'; readonly job: number; readonly update: Uint8Array; readonly limits: UpdateLimits }
+  | ({ readonly step: 'admit'; readonly job: number } & JudgingContext);
 
 /** What the event loop sends for judging an update: the part of the room's index and the owners it consults. */
 export interface JudgingContext {
@@ -50,6 +50,7 @@ export type LargeUpdateVerdict =
  */
 export class IntakeThread {
   readonly #thread: WorkerThread<IntakeRequest, Screening | Consultation | Admission>;
+  #jobs = 0;
 
   constructor(options: WorkerThreadOptions) {
     // Always the built file: under the test runner this module is TypeScript source, the worker is not.
@@ -70,10 +71,12 @@ export class IntakeThread {
     limits: UpdateLimits,
     context: (clients: readonly number[], deleteClients: readonly number[]) => JudgingContext,
   ): Promise<LargeUpdateVerdict> {
-    const consultation = (await this.#thread.request({ step: 'consult', update, limits })) as Consultation;
+    const job = ++this.#jobs;
+    const consultation = (await this.#thread.request({ step: 'consult', job, update, limits })) as Consultation;
     if (consultation.kind === 'invalid') return consultation;
     const { oneClient, clients, deleteClients } = consultation;
-    const request = { step: 'admit', update, limits, ...context(clients, deleteClients) } as const;
+    // The thread kept the decoded update: the second step sends only what the room knows.
+    const request = { step: 'admit', job, ...context(clients, deleteClients) } as const;
     const admission = (await this.#thread.request(request)) as Admission;
     return { kind: 'judged', oneClient, admission };
   }

@@ -11,6 +11,7 @@ import {
   DocIndex,
   decodeYjsUpdate,
   screenUpdates,
+  writesOneClient,
 } from '@meshpad/protocol';
 import type { Consultation, IntakeRequest, Screening } from './intake-thread.js';
 import { serveRequests } from './worker-thread.js';
@@ -29,9 +30,7 @@ serveRequests((request: IntakeRequest) => {
     if (!decoded.ok) return { kind: 'invalid', reason: decoded.error } satisfies Consultation;
     consulted.set(request.job, { update: request.update, decoded: decoded.value });
     if (consulted.size > MAX_CONSULTED) consulted.delete(consulted.keys().next().value!);
-    const { structs } = decoded.value;
-    const oneClient = structs.length > 0 && structs[0]!.id.client === structs[structs.length - 1]!.id.client;
-    return { kind: 'consults', oneClient, ...consultedClients(decoded.value) };
+    return { kind: 'consults', oneClient: writesOneClient(decoded.value), ...consultedClients(decoded.value) };
   }
   const job = consulted.get(request.job);
   if (job === undefined) throw new Error(`update ${request.job} was not consulted in this thread`);

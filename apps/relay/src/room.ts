@@ -14,6 +14,7 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
   mergeUpdates,
+  writesOneClient,
 } from '@meshpad/protocol';
 import * as Y from 'yjs';
 import { type AwarenessLimits, AwarenessRegistry } from './awareness-registry.js';
@@ -76,7 +77,7 @@ const MAX_WAITING_BYTES = 4 * 1024 * 1024;
 export class Room {
   readonly connections = new Set<Connection>();
   readonly awareness: AwarenessRegistry<Connection>;
-  /** Connections that joined or are joining; the room is unloaded when it drops to zero. */
+  /** Connections that joined or are joining; the room is unloaded a while after it drops to zero. */
   refs = 0;
   /** Updates stored since the room was loaded, plus what was stored before, for compaction decisions. */
   logEntries = 0;
@@ -187,9 +188,7 @@ export class Room {
    */
   receive(from: Connection, update: Uint8Array, decoded: DecodedUpdate, regular = true): Intake {
     const admission = admitUpdate(this.index, update, decoded, this.claimedFrom(from));
-    const structs = decoded.structs;
-    const oneClient = structs.length > 0 && structs[0]!.id.client === structs[structs.length - 1]!.id.client;
-    return this.take(from, admission, regular && oneClient);
+    return this.take(from, admission, regular && writesOneClient(decoded));
   }
 
   /**

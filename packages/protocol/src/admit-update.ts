@@ -106,6 +106,12 @@ export function admitUpdate(
   return split(index, update, decoded, runs, claimed);
 }
 
+/** Whether every struct of an update is of one client, as in one local transaction. */
+export function writesOneClient(decoded: DecodedUpdate): boolean {
+  const { structs } = decoded;
+  return structs.length > 0 && structs[0]!.id.client === structs[structs.length - 1]!.id.client;
+}
+
 /**
  * The clients whose clocks `admitUpdate` reads for this update (its structs' clients and the clients
  * they refer to, and the clients it deletes from) and those whose deleted ranges it reads.

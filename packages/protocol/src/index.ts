@@ -13,6 +13,7 @@ export {
   consultedClients,
   type DecodedUpdate,
   neverIntegrates,
+  writesOneClient,
 } from './admit-update.js';
 export { type AwarenessEntry, decodeAwarenessUpdate, encodeAwarenessUpdate, isRemoval } from './awareness-update.js';
 export { type ClientMessage, decodeClientMessage, type MessageError, peekLargeUpdate } from './client-message.js';

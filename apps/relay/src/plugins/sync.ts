@@ -66,6 +66,9 @@ declare module 'fastify' {
   }
 }
 
+/** Quotas of closed connections kept for a client coming back; past it the oldest are dropped. */
+const MAX_QUOTAS_LEFT = 10_000;
+
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
@@ -94,7 +97,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));
   const connections = new Set<Connection>();
   const keepAlive = new KeepAlive(options.pingIntervalMs);
-  const quotasLeft = new QuotaCarryOver<ConnectionQuota>(QUOTA_BURST_SECONDS * 1000);
+  const quotasLeft = new QuotaCarryOver<ConnectionQuota>(QUOTA_BURST_SECONDS * 1000, MAX_QUOTAS_LEFT);
   app.decorate('rooms', rooms);
 
   function handle(room: Room, conn: Connection, message: ClientMessage, frame: Uint8Array): void {
@@ -259,7 +262,8 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     const rawPath = (request.raw.url ?? '').split('?')[0]!.slice(SYNC_PATH.length + 1);
     const roomName = parseRoomName(rawPath);
     // A client closed for going over its quota that comes straight back to the room gets what it left.
-    const quotaKey = `${addressKey(request.ip)} ${rawPath}`;
+    // Keyed by the decoded name (at most 512 characters): an entry stays for 10 s after its connection closed.
+    const quotaKey = `${addressKey(request.ip)} ${roomName.ok ? roomName.value : ''}`;
     const quota = quotasLeft.take(quotaKey) ?? new ConnectionQuota(options.quota);
     const conn = new Connection(
       socket,

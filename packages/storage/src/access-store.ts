@@ -1,0 +1,29 @@
+/** The capabilities a document has: holding a token of one is the permission (PROTOCOL.md, "Access control"). */
+export type CapabilityScope = 'view' | 'edit' | 'owner';
+
+/**
+ * The generation of each capability of a document. Rotating a capability increments its generation,
+ * which revokes every token minted for an older one.
+ */
+export interface Generations {
+  readonly view: number;
+  readonly edit: number;
+  readonly owner: number;
+}
+
+/**
+ * Where a relay keeps each document's capability generations. A document nobody registered or
+ * rotated has no record: its generations are all 0. Records outlive `DocStore.delete`, so tokens of a
+ * deleted document never come back to life.
+ */
+export interface AccessStore {
+  /** The document's generations, or undefined when it has no record. */
+  generations(docName: string): Promise<Generations | undefined>;
+  /**
+   * Records a new document with every generation at 0. Resolves undefined, changing nothing, when
+   * the document already has a record or any stored update (its id is taken).
+   */
+  register(docName: string): Promise<Generations | undefined>;
+  /** Increments one generation (creating the record at 0 first when there is none) and returns the new ones. */
+  rotate(docName: string, scope: CapabilityScope): Promise<Generations>;
+}

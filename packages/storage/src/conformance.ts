@@ -1,26 +1,27 @@
 import type { describe as Describe, expect as Expect, it as It } from 'vitest';
 import * as Y from 'yjs';
+import type { AccessStore, Generations } from './access-store.js';
 import { compactUpdates } from './compact-updates.js';
 import type { DocStore, StoredDoc } from './doc-store.js';
 import { StoreClosedError } from './errors.js';
 
 /** A fresh, empty store for one test, and how to get at the same data again. */
-export interface DocStoreHarness {
-  readonly store: DocStore;
+export interface DocStoreHarness<Store extends DocStore = DocStore> {
+  readonly store: Store;
   /** Opens a new store over the same data; the suite closes the previous one first. */
-  readonly reopen?: () => Promise<DocStore>;
+  readonly reopen?: () => Promise<Store>;
   /** Removes whatever the store left behind (files, databases); called after every store is closed. */
   readonly cleanup?: () => Promise<void>;
 }
 
 /** Creates the harness for one test. */
-export type OpenDocStore = () => Promise<DocStoreHarness>;
+export type OpenDocStore<Store extends DocStore = DocStore> = () => Promise<DocStoreHarness<Store>>;
 
-interface TestStores {
+interface TestStores<Store extends DocStore> {
   /** The store currently open. */
-  readonly store: DocStore;
+  readonly store: Store;
   /** Closes the current store and opens a new one over the same data, or skips the test. */
-  reopen(): Promise<DocStore>;
+  reopen(): Promise<Store>;
 }
 
 const LARGE_TIMEOUT_MS = 120_000;
@@ -40,7 +41,7 @@ export interface Vitest {
  * and must return an empty store; pass `reopen` so the suite can check that data survives.
  */
 export function runDocStoreConformance({ describe, it, expect }: Vitest, name: string, open: OpenDocStore): void {
-  const test = (title: string, body: (stores: TestStores) => Promise<void>, timeout?: number) =>
+  const test = (title: string, body: (stores: TestStores<DocStore>) => Promise<void>, timeout?: number) =>
     it(title, (context) => withStores(open, body, () => context.skip()), timeout);
 
   describe(`${name} conforms to DocStore`, () => {
@@ -376,7 +377,125 @@ export function runDocStoreConformance({ describe, it, expect }: Vitest, name: s
   });
 }
 
-async function withStores(open: OpenDocStore, body: (stores: TestStores) => Promise<void>, skip: () => never) {
+const ZERO: Generations = { view: 0, edit: 0, owner: 0 };
+
+/**
+ * Registers the vitest suite every `AccessStore` backend must pass. Its store keeps documents too
+ * (`register` must see their updates, and records must outlive `delete`); `open` is called once per
+ * test and must return an empty store, and `reopen` lets the suite check that records survive.
+ */
+export function runAccessStoreConformance(
+  { describe, it, expect }: Vitest,
+  name: string,
+  open: OpenDocStore<DocStore & AccessStore>,
+): void {
+  const test = (title: string, body: (stores: TestStores<DocStore & AccessStore>) => Promise<void>) =>
+    it(title, (context) => withStores(open, body, () => context.skip()));
+
+  describe(`${name} conforms to AccessStore`, () => {
+    test('has no record of an unknown document', async ({ store }) => {
+      expect(await store.generations('missing')).toBeUndefined();
+    });
+
+    test('registers a new document with every generation at 0, once', async ({ store }) => {
+      expect(await store.register('doc')).toEqual(ZERO);
+      expect(await store.generations('doc')).toEqual(ZERO);
+      await store.rotate('doc', 'view');
+      expect(await store.register('doc')).toBeUndefined();
+      expect(await store.generations('doc')).toEqual({ ...ZERO, view: 1 });
+    });
+
+    test('refuses to register a document that has stored updates', async ({ store }) => {
+      await store.append([{ docName: 'doc', update: bytesOf(1) }]);
+      expect(await store.register('doc')).toBeUndefined();
+      expect(await store.generations('doc')).toBeUndefined();
+      expect((await store.load('doc')).updates).toEqual([bytesOf(1)]);
+    });
+
+    test('rotates only the scope it is given and returns the new generations', async ({ store }) => {
+      await store.register('doc');
+      await store.register('other');
+      expect(await store.rotate('doc', 'view')).toEqual({ view: 1, edit: 0, owner: 0 });
+      expect(await store.rotate('doc', 'edit')).toEqual({ view: 1, edit: 1, owner: 0 });
+      expect(await store.rotate('doc', 'edit')).toEqual({ view: 1, edit: 2, owner: 0 });
+      expect(await store.rotate('doc', 'owner')).toEqual({ view: 1, edit: 2, owner: 1 });
+      expect(await store.generations('doc')).toEqual({ view: 1, edit: 2, owner: 1 });
+      expect(await store.generations('other')).toEqual(ZERO);
+    });
+
+    test('creates the record of a document rotated before it was registered', async ({ store }) => {
+      expect(await store.rotate('doc', 'edit')).toEqual({ ...ZERO, edit: 1 });
+      expect(await store.generations('doc')).toEqual({ ...ZERO, edit: 1 });
+      expect(await store.register('doc')).toBeUndefined();
+    });
+
+    test('keeps records of documents with similar names apart', async ({ store }) => {
+      const names = ['a', 'A', 'a ', 'a%', 'a_', "a'b", 'ä', 'a\u0000b', 'aa'];
+      for (const [i, docName] of names.entries()) {
+        for (let round = 0; round <= i; round++) await store.rotate(docName, 'owner');
+      }
+      for (const [i, docName] of names.entries()) {
+        expect(await store.generations(docName)).toEqual({ ...ZERO, owner: i + 1 });
+      }
+    });
+
+    test('keeps records after a reopen', async (stores) => {
+      await stores.store.register('registered');
+      await stores.store.rotate('rotated', 'owner');
+      await stores.store.rotate('rotated', 'owner');
+      await stores.store.rotate('rotated', 'view');
+
+      const reopened = await stores.reopen();
+      expect(await reopened.generations('registered')).toEqual(ZERO);
+      expect(await reopened.generations('rotated')).toEqual({ view: 1, edit: 0, owner: 2 });
+      expect(await reopened.register('registered')).toBeUndefined();
+      expect(await reopened.rotate('rotated', 'owner')).toEqual({ view: 1, edit: 0, owner: 3 });
+    });
+
+    test('keeps records of a deleted document, so its name stays taken', async ({ store }) => {
+      await store.register('doc');
+      await store.rotate('doc', 'edit');
+      await store.append([{ docName: 'doc', update: bytesOf(1) }]);
+      await store.delete('doc');
+      expect(await store.list()).toEqual([]);
+      expect(await store.register('doc')).toBeUndefined();
+      expect(await store.generations('doc')).toEqual({ ...ZERO, edit: 1 });
+    });
+
+    test('gives each of many rotations started together its own generation', async ({ store }) => {
+      const rotated = await Promise.all(Array.from({ length: 20 }, () => store.rotate('doc', 'edit')));
+      expect(new Set(rotated.map((generations) => generations.edit)).size).toBe(20);
+      expect(await store.generations('doc')).toEqual({ ...ZERO, edit: 20 });
+    });
+
+    test('rejects malformed arguments and changes nothing', async ({ store }) => {
+      const notAName = 7 as unknown as string;
+      await expect(store.generations(notAName)).rejects.toThrow(TypeError);
+      await expect(store.register(notAName)).rejects.toThrow(TypeError);
+      await expect(store.rotate(notAName, 'view')).rejects.toThrow(TypeError);
+      await expect(store.rotate('doc', 'admin' as 'view')).rejects.toThrow(RangeError);
+      expect(await store.generations('doc')).toBeUndefined();
+      expect(await store.register('doc')).toEqual(ZERO);
+    });
+
+    test('rejects every call after close with StoreClosedError', async ({ store }) => {
+      await store.register('doc');
+      await store.close();
+      const calls: Array<() => Promise<unknown>> = [
+        () => store.generations('doc'),
+        () => store.register('new'),
+        () => store.rotate('doc', 'view'),
+      ];
+      for (const call of calls) await expect(call()).rejects.toBeInstanceOf(StoreClosedError);
+    });
+  });
+}
+
+async function withStores<Store extends DocStore>(
+  open: OpenDocStore<Store>,
+  body: (stores: TestStores<Store>) => Promise<void>,
+  skip: () => never,
+) {
   const harness = await open();
   const opened = [harness.store];
   const current = () => opened[opened.length - 1]!;

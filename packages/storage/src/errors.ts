@@ -1,4 +1,4 @@
-/** The `DocStore` operation an error comes from (`open` is a backend's constructor). */
+/** The `DocStore` or `AccessStore` operation an error comes from (`open` is a backend's constructor). */
 export type StoreOperation =
   | 'open'
   | 'load'
@@ -9,7 +9,10 @@ export type StoreOperation =
   | 'delete'
   | 'check'
   | 'sync'
-  | 'close';
+  | 'close'
+  | 'generations'
+  | 'register'
+  | 'rotate';
 
 /** Every call made after `close()` rejects with this. */
 export class StoreClosedError extends Error {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runDocStoreConformance } from './conformance.js';
+import { runAccessStoreConformance, runDocStoreConformance } from './conformance.js';
 import { MemoryDocStore } from './memory-store.js';
 
 runDocStoreConformance({ describe, it, expect }, 'MemoryDocStore', async () => ({ store: new MemoryDocStore() }));
+runAccessStoreConformance({ describe, it, expect }, 'MemoryDocStore', async () => ({ store: new MemoryDocStore() }));

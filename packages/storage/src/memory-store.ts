@@ -1,3 +1,4 @@
+import { type AccessStore, assertCapabilityScope, type CapabilityScope, type Generations } from './access-store.js';
 import type { AppendEntry, DocStore, LogStats, StoredDoc } from './doc-store.js';
 import { clockAheadError, StoreClosedError, type StoreOperation } from './errors.js';
 import { assertAppendEntries, assertCompactArguments, assertDocName } from './store-arguments.js';
@@ -16,12 +17,16 @@ interface MemoryDoc {
   logBytes: number;
 }
 
+const NO_ROTATIONS: Generations = Object.freeze({ view: 0, edit: 0, owner: 0 });
+
 /**
- * A `DocStore` that keeps everything in memory: for tests, and for a relay that must not keep
- * documents. Bytes are copied on the way in and out, as a real backend would.
+ * A `DocStore` and `AccessStore` that keeps everything in memory: for tests, and for a relay that
+ * must not keep documents. Bytes are copied on the way in and out, as a real backend would.
  */
-export class MemoryDocStore implements DocStore {
+export class MemoryDocStore implements DocStore, AccessStore {
   readonly #docs = new Map<string, MemoryDoc>();
+  /** Records are frozen and replaced on rotation, so handing them out shares nothing a caller can change. */
+  readonly #access = new Map<string, Generations>();
   #clock = 0;
   #closed = false;
 
@@ -94,6 +99,31 @@ export class MemoryDocStore implements DocStore {
   async close(): Promise<void> {
     this.#closed = true;
     this.#docs.clear();
+    this.#access.clear();
+  }
+
+  async generations(docName: string): Promise<Generations | undefined> {
+    this.#assertOpen('generations');
+    assertDocName(docName);
+    return this.#access.get(docName);
+  }
+
+  async register(docName: string): Promise<Generations | undefined> {
+    this.#assertOpen('register');
+    assertDocName(docName);
+    if (this.#access.has(docName) || this.#docs.has(docName)) return undefined;
+    this.#access.set(docName, NO_ROTATIONS);
+    return NO_ROTATIONS;
+  }
+
+  async rotate(docName: string, scope: CapabilityScope): Promise<Generations> {
+    this.#assertOpen('rotate');
+    assertDocName(docName);
+    assertCapabilityScope(scope);
+    const current = this.#access.get(docName) ?? NO_ROTATIONS;
+    const rotated = Object.freeze({ ...current, [scope]: current[scope] + 1 });
+    this.#access.set(docName, rotated);
+    return rotated;
   }
 
   #assertOpen(operation: StoreOperation): void {

@@ -61,6 +61,16 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE documents DROP COLUMN log_entries;
   ALTER TABLE documents DROP COLUMN log_bytes;
   `,
+  // Capability generations (AccessStore), keyed by name rather than documents.id: a record
+  // outlives the document's deletion, and exists before the document's first update.
+  `
+  CREATE TABLE access (
+    name TEXT PRIMARY KEY,
+    view INTEGER NOT NULL DEFAULT 0,
+    edit INTEGER NOT NULL DEFAULT 0,
+    owner INTEGER NOT NULL DEFAULT 0
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { runDocStoreConformance } from '@meshpad/storage/conformance';
+import { runAccessStoreConformance, runDocStoreConformance } from '@meshpad/storage/conformance';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../test/temp-dir.js';
 import { SqliteDocStore } from './sqlite-doc-store.js';
 
-runDocStoreConformance({ describe, it, expect }, 'SqliteDocStore', async () => {
+async function openTemporary() {
   const temp = await makeTempDir();
   const path = join(temp.dir, 'nested', 'meshpad.db');
   return {
@@ -12,4 +12,7 @@ runDocStoreConformance({ describe, it, expect }, 'SqliteDocStore', async () => {
     reopen: () => SqliteDocStore.open({ path }),
     cleanup: temp.remove,
   };
-});
+}
+
+runDocStoreConformance({ describe, it, expect }, 'SqliteDocStore', openTemporary);
+runAccessStoreConformance({ describe, it, expect }, 'SqliteDocStore', openTemporary);

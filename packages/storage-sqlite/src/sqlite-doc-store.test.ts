@@ -103,6 +103,18 @@ describe('SqliteDocStore durability', () => {
     expect((await first.load('doc')).updates).toEqual([Uint8Array.of(1, 2), Uint8Array.of(3)]);
   });
 
+  it('shares access records and taken names between connections', async () => {
+    const first = await open();
+    const second = await open();
+    await first.append([{ docName: 'stored', update: Uint8Array.of(1) }]);
+    expect(await second.register('stored')).toBeUndefined();
+    expect(await first.register('new')).toEqual({ view: 0, edit: 0, owner: 0 });
+    expect(await second.register('new')).toBeUndefined();
+    await first.rotate('new', 'owner');
+    expect(await second.rotate('new', 'owner')).toEqual({ view: 0, edit: 0, owner: 2 });
+    expect(await first.generations('new')).toEqual({ view: 0, edit: 0, owner: 2 });
+  });
+
   it('keeps clocks in commit order when two connections take turns', async () => {
     const first = await open();
     const second = await open();
@@ -261,7 +273,7 @@ describe('SqliteDocStore schema', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const schema = schemaOf(db);
       expect(schema.map((row) => (row as { name: string }).name)).toEqual(
-        expect.arrayContaining(['clock', 'documents', 'snapshots', 'updates']),
+        expect.arrayContaining(['access', 'clock', 'documents', 'snapshots', 'updates']),
       );
       migrate(db);
       migrate(db);
@@ -303,6 +315,29 @@ describe('SqliteDocStore schema', () => {
     expect(after.clock).toBeGreaterThan(8);
     await store.compact('kept', Uint8Array.of(11), after.clock);
     expect((await store.load('kept')).updates).toEqual([Uint8Array.of(11)]);
+  });
+
+  it('adds the access table to a version 2 database, keeping its documents', async () => {
+    const before = await open();
+    await before.append([{ docName: 'kept', update: Uint8Array.of(1) }]);
+    await before.close();
+    // Version 3 only added the access table: without it, this is the database version 2 made.
+    const db = new Database(path);
+    db.exec('DROP TABLE access; PRAGMA user_version = 2;');
+    db.close();
+
+    const store = await open();
+    expect(await store.load('kept')).toMatchObject({ updates: [Uint8Array.of(1)] });
+    expect(await store.register('kept')).toBeUndefined();
+    expect(await store.register('new')).toEqual({ view: 0, edit: 0, owner: 0 });
+    expect(await store.rotate('kept', 'edit')).toEqual({ view: 0, edit: 1, owner: 0 });
+    await store.close();
+    const migrated = new Database(path);
+    try {
+      expect(migrated.pragma('user_version', { simple: true })).toBe(3);
+    } finally {
+      migrated.close();
+    }
   });
 
   it('refuses a database from a newer schema version', async () => {

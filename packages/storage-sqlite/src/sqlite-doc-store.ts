@@ -1,11 +1,15 @@
 import { resolve } from 'node:path';
 import {
+  type AccessStore,
   type AppendEntry,
   assertAppendEntries,
+  assertCapabilityScope,
   assertCompactArguments,
   assertDocName,
+  type CapabilityScope,
   clockAheadError,
   type DocStore,
+  type Generations,
   type LogStats,
   StorageError,
   StoreClosedError,
@@ -57,11 +61,12 @@ type CompactOutcome = { readonly applied: boolean } | { readonly aheadOf: number
 const SYNCHRONOUS_MODES: readonly SynchronousMode[] = ['FULL', 'NORMAL'];
 
 /**
- * Meshpad's default `DocStore`: one SQLite database in WAL mode, an append-only table of updates
- * and one snapshot per document. better-sqlite3 is synchronous, so every call does its work
- * before returning its promise: calls take effect in the order they are made.
+ * Meshpad's default `DocStore` and `AccessStore`: one SQLite database in WAL mode, an append-only
+ * table of updates, one snapshot per document, and each document's capability generations.
+ * better-sqlite3 is synchronous, so every call does its work before returning its promise: calls
+ * take effect in the order they are made.
  */
-export class SqliteDocStore implements DocStore {
+export class SqliteDocStore implements DocStore, AccessStore {
   /** The absolute path of the database file. */
   readonly path: string;
   #db: Database.Database | undefined;
@@ -252,6 +257,25 @@ export class SqliteDocStore implements DocStore {
     this.#assertOpen('delete');
     assertDocName(docName);
     this.#attempt('delete', [docName], () => this.#delete(docName));
+  }
+
+  async generations(docName: string): Promise<Generations | undefined> {
+    this.#assertOpen('generations');
+    assertDocName(docName);
+    return this.#attempt('generations', [docName], () => this.#statements.selectGenerations.get(docName));
+  }
+
+  async register(docName: string): Promise<Generations | undefined> {
+    this.#assertOpen('register');
+    assertDocName(docName);
+    return this.#attempt('register', [docName], () => this.#statements.registerAccess.get({ name: docName }));
+  }
+
+  async rotate(docName: string, scope: CapabilityScope): Promise<Generations> {
+    this.#assertOpen('rotate');
+    assertDocName(docName);
+    assertCapabilityScope(scope);
+    return this.#attempt('rotate', [docName], () => this.#statements.rotate[scope].get(docName)!);
   }
 
   /** With `FULL`, every commit was synced already; with `NORMAL`, runs a checkpoint off the main thread. */

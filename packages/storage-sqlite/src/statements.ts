@@ -1,3 +1,4 @@
+import type { CapabilityScope, Generations } from '@meshpad/storage';
 import type Database from 'better-sqlite3';
 
 /** A `documents` row without its name. */
@@ -31,6 +32,9 @@ export interface Statements {
   readonly deleteSnapshot: Statement<[doc: number]>;
   readonly deleteDocument: Statement<[id: number]>;
   readonly countDocuments: Statement<[], number>;
+  readonly selectGenerations: Statement<[name: string], Generations>;
+  readonly registerAccess: Statement<{ name: string }, Generations>;
+  readonly rotate: Readonly<Record<CapabilityScope, Statement<[name: string], Generations>>>;
 }
 
 /** Prepares every statement the store runs, once per connection. */
@@ -64,5 +68,21 @@ export function prepareStatements(db: Database.Database): Statements {
     deleteSnapshot: db.prepare<[doc: number]>('DELETE FROM snapshots WHERE doc = ?'),
     deleteDocument: db.prepare<[id: number]>('DELETE FROM documents WHERE id = ?'),
     countDocuments: db.prepare<[], number>('SELECT count(*) FROM documents').pluck(),
+    selectGenerations: db.prepare<[name: string], Generations>('SELECT view, edit, owner FROM access WHERE name = ?'),
+    // One statement, so no other connection can take the name between the check and the insert.
+    registerAccess: db.prepare<{ name: string }, Generations>(
+      `INSERT INTO access (name) SELECT @name WHERE NOT EXISTS (SELECT 1 FROM documents WHERE name = @name)
+       ON CONFLICT (name) DO NOTHING RETURNING view, edit, owner`,
+    ),
+    rotate: { view: prepareRotate(db, 'view'), edit: prepareRotate(db, 'edit'), owner: prepareRotate(db, 'owner') },
   };
+}
+
+/** Increments one generation in a single statement, creating the record when there is none. */
+function prepareRotate(db: Database.Database, scope: CapabilityScope): Statement<[name: string], Generations> {
+  // A scope is a literal of the CapabilityScope union, each the name of a column, never caller input.
+  return db.prepare<[name: string], Generations>(
+    `INSERT INTO access (name, ${scope}) VALUES (?, 1)
+     ON CONFLICT (name) DO UPDATE SET ${scope} = ${scope} + 1 RETURNING view, edit, owner`,
+  );
 }

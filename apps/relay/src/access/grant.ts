@@ -1,4 +1,8 @@
-import type { CapabilityScope } from '@meshpad/storage';
+/**
+ * A capability a token can carry; the same union as `CapabilityScope` in @meshpad/storage's
+ * access-store.ts, declared here until that package exports it.
+ */
+export type CapabilityScope = 'view' | 'edit' | 'owner';
 
 /** What a verified token grants (PROTOCOL.md, "Access control"). */
 export interface Grant {

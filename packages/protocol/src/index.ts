@@ -6,6 +6,14 @@
  */
 
 export {
+  encodePermissionDenied,
+  SUBPROTOCOL,
+  TOKEN_QUERY_PARAMETER,
+  TOKEN_SUBPROTOCOL_PREFIX,
+  tokenFromSubprotocols,
+  tokenSubprotocols,
+} from './access-token.js';
+export {
   type Admission,
   admitUpdate,
   type ClaimedBy,

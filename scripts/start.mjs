@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pnpm, root } from './pnpm.mjs';
+import { quickStartAuth } from './quick-start-auth.mjs';
 
 function step(name, args) {
   const code = pnpm(args);
@@ -26,15 +27,13 @@ step('build', [
 
 // The Node flags and environment the relay ships with: see "Memory" in README.md.
 const launch = JSON.parse(readFileSync(join(root, 'apps/relay/launch.json'), 'utf8'));
-const relay = spawn(
-  process.execPath,
-  [...launch.nodeFlags, join(root, 'apps/relay/dist/main.js'), ...process.argv.slice(2)],
-  {
-    stdio: 'inherit',
-    cwd: root,
-    env: { ...launch.env, ...process.env },
-  },
-);
+const args = process.argv.slice(2);
+
+const relay = spawn(process.execPath, [...launch.nodeFlags, join(root, 'apps/relay/dist/main.js'), ...args], {
+  stdio: 'inherit',
+  cwd: root,
+  env: { ...launch.env, MESHPAD_AUTH: quickStartAuth(args, process.env), ...process.env },
+});
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => relay.kill(signal));
 }

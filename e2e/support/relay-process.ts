@@ -21,6 +21,10 @@ export interface RelayOptions {
   readonly port?: number;
   /** Keep data here, and leave it in place on stop (to restart on the same data); default a fresh temporary one. */
   readonly dataDir?: string;
+  /** Whether tokens are required; default open, as `npm start` runs on loopback. */
+  readonly auth?: 'required' | 'open';
+  /** The token secret (MESHPAD_SECRET); default one the relay generates in its data directory. */
+  readonly secret?: string;
 }
 
 const packageDir = (name: string): string => dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
@@ -75,6 +79,9 @@ export const startRelay = async (logFile: string, options: RelayOptions = {}): P
       MESHPAD_DATA_DIR: dataDir,
       MESHPAD_WEB_DIR: webDir,
       LOG_LEVEL: 'warn',
+      // As `npm start` on loopback; tests of access control start the relay with tokens required.
+      MESHPAD_AUTH: options.auth ?? 'open',
+      ...(options.secret === undefined ? {} : { MESHPAD_SECRET: options.secret }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

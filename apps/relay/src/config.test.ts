@@ -29,7 +29,40 @@ describe('parseConfig', () => {
       awarenessStateBytes: 4096,
       awarenessEntriesPerMessage: 64,
       awarenessOwnerTimeoutMs: 30_000,
+      auth: 'required',
+      secretFile: undefined,
+      secrets: { secret: undefined, previousSecret: undefined, publicKey: undefined, createToken: undefined },
     });
+  });
+
+  it('reads the access mode and the secrets, which only the environment gives', () => {
+    const config = parseConfig(
+      ['--auth', 'open', '--secret-file', 'secrets/relay'],
+      {
+        MESHPAD_SECRET: 's'.repeat(40),
+        MESHPAD_PREVIOUS_SECRET: 'p'.repeat(40),
+        MESHPAD_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----',
+        MESHPAD_JWT_PUBLIC_KEY_ALG: 'ES256',
+        MESHPAD_CREATE_TOKEN: 'c'.repeat(20),
+      },
+      '/srv',
+    );
+    expect(config.auth).toBe('open');
+    expect(config.secretFile).toBe('/srv/secrets/relay');
+    expect(config.secrets).toEqual({
+      secret: 's'.repeat(40),
+      previousSecret: 'p'.repeat(40),
+      publicKey: { key: '-----BEGIN PUBLIC KEY-----', alg: 'ES256' },
+      createToken: 'c'.repeat(20),
+    });
+    // An empty variable is unset: compose files pass ${MESHPAD_AUTH:-}.
+    expect(parseConfig([], { MESHPAD_AUTH: '' }).auth).toBe('required');
+    expect(() => parseConfig([], { MESHPAD_AUTH: 'off' })).toThrow(/--auth \(MESHPAD_AUTH\) must be required or open/);
+    expect(() => parseConfig([], { MESHPAD_JWT_PUBLIC_KEY: 'k', MESHPAD_JWT_PUBLIC_KEY_ALG: 'HS256' })).toThrow(
+      /EdDSA or ES256/,
+    );
+    expect(() => parseConfig([], { MESHPAD_CREATE_TOKEN: 'short' })).toThrow(/at least 16/);
+    expect(() => parseConfig(['--secret', 'x'], {})).toThrow();
   });
 
   it('reads the transport limits from flags and the environment', () => {

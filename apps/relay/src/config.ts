@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_AWARENESS_LIMITS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_UPDATE_LIMITS } from '@meshpad/protocol';
+import type { AuthMode } from './access/access-gate.js';
 import { DEFAULT_CLOCK_OWNER_LIMITS } from './clock-owners.js';
 import { DEFAULT_HELD_LIMITS } from './held-updates.js';
 import { DEFAULT_ROOM_LIMITS } from './room.js';
@@ -67,6 +68,24 @@ export interface RelayConfig {
   readonly livenessProbeMs: number;
   /** How long a connection without presence owns the client id it writes under after its last new edit. */
   readonly clockOwnerTimeoutMs: number;
+  /** Whether every connection needs a token (PROTOCOL.md, "Access control"). */
+  readonly auth: AuthMode;
+  /** File holding the relay's token secret, when `MESHPAD_SECRET` does not give it. */
+  readonly secretFile: string | undefined;
+  /** Read from the environment only, so that they never show in a process list. */
+  readonly secrets: RelaySecretsConfig;
+}
+
+/** Secrets of the relay, from the environment. Never logged. */
+export interface RelaySecretsConfig {
+  /** `MESHPAD_SECRET`: signs and verifies tokens. */
+  readonly secret: string | undefined;
+  /** `MESHPAD_PREVIOUS_SECRET`: still verifies tokens while a new secret takes over. */
+  readonly previousSecret: string | undefined;
+  /** `MESHPAD_JWT_PUBLIC_KEY` (PEM or JWK) and its pinned algorithm `MESHPAD_JWT_PUBLIC_KEY_ALG`: a host's key. */
+  readonly publicKey: { readonly key: string; readonly alg: 'EdDSA' | 'ES256' } | undefined;
+  /** `MESHPAD_CREATE_TOKEN`: when set, only requests bearing it may create documents. */
+  readonly createToken: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -276,7 +295,30 @@ const OPTIONS = {
     description: 'Time without new edits after which a connection without presence stops owning the id it writes under',
     defaultValue: String(DEFAULT_CLOCK_OWNER_LIMITS.timeoutMs),
   },
-} as const satisfies Record<Exclude<keyof RelayConfig, 'minFreeDiskBytes'> | 'minFreeDiskMb', OptionSpec>;
+  auth: {
+    flag: 'auth',
+    env: 'MESHPAD_AUTH',
+    description:
+      'required: every connection needs a token; open: connections without one may edit (a bad token is still refused)',
+    defaultValue: 'required',
+  },
+  secretFile: {
+    flag: 'secret-file',
+    env: 'MESHPAD_SECRET_FILE',
+    description:
+      'File with the token secret (mode 600); else MESHPAD_SECRET, else <data-dir>/secret, generated once. Back it up',
+    defaultValue: 'none',
+  },
+} as const satisfies Record<Exclude<keyof RelayConfig, 'minFreeDiskBytes' | 'secrets'> | 'minFreeDiskMb', OptionSpec>;
+
+/** Settings read from the environment only; listed in `--help`. */
+const SECRET_ENV = [
+  ['MESHPAD_SECRET', 'Token secret (at least 32 bytes); takes precedence over --secret-file'],
+  ['MESHPAD_PREVIOUS_SECRET', 'The secret before the current one: its tokens stay valid while links are renewed'],
+  ['MESHPAD_JWT_PUBLIC_KEY', "A host application's public key (PEM or JWK) whose tokens are accepted too"],
+  ['MESHPAD_JWT_PUBLIC_KEY_ALG', 'Its algorithm, pinned: EdDSA (default) or ES256'],
+  ['MESHPAD_CREATE_TOKEN', 'When set, only requests bearing it may create documents (POST /api/docs)'],
+] as const;
 
 /** Thrown for an invalid option; the message names the option, the value and what is allowed. */
 export class ConfigError extends Error {
@@ -297,6 +339,11 @@ export function helpText(): string {
     `${'option'.padEnd(widths[0]!)}  ${'environment'.padEnd(widths[1]!)}  ${'default'.padEnd(widths[2]!)}  meaning`,
     ...lines,
     `${'--help'.padEnd(widths[0]!)}  ${''.padEnd(widths[1]!)}  ${''.padEnd(widths[2]!)}  Print this help`,
+    '',
+    'From the environment only (secrets are never read from flags, which other users can see):',
+    ...SECRET_ENV.map(([env, description]) => `${env.padEnd(28)}  ${description}`),
+    '',
+    'meshpad-relay token --room <id> --scope view|edit|owner [--expires-in <seconds>]: print a token and link',
   ].join('\n');
 }
 
@@ -425,5 +472,41 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     awarenessOwnerTimeoutMs: integer('awarenessOwnerTimeoutMs', raw('awarenessOwnerTimeoutMs'), 1, 3_600_000),
     livenessProbeMs: integer('livenessProbeMs', raw('livenessProbeMs'), 1, 3_600_000),
     clockOwnerTimeoutMs: integer('clockOwnerTimeoutMs', raw('clockOwnerTimeoutMs'), 1, 3_600_000),
+    auth: authMode(raw('auth')),
+    secretFile: optionalPath(raw('secretFile'), cwd),
+    secrets: secretsFrom(env),
+  };
+}
+
+function authMode(raw: string): AuthMode {
+  // An empty variable counts as unset (compose files often pass MESHPAD_AUTH: ${MESHPAD_AUTH:-}).
+  if (raw.trim() === '') return 'required';
+  if (raw === 'required' || raw === 'open') return raw;
+  throw new ConfigError(`--auth (MESHPAD_AUTH) must be required or open, got "${raw}"`);
+}
+
+function optionalPath(raw: string, cwd: string): string | undefined {
+  return raw === 'none' || raw.trim() === '' ? undefined : resolve(cwd, raw);
+}
+
+function secretsFrom(env: NodeJS.ProcessEnv): RelaySecretsConfig {
+  const value = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v;
+  };
+  const key = value('MESHPAD_JWT_PUBLIC_KEY');
+  const alg = value('MESHPAD_JWT_PUBLIC_KEY_ALG') ?? 'EdDSA';
+  if (alg !== 'EdDSA' && alg !== 'ES256') {
+    throw new ConfigError(`MESHPAD_JWT_PUBLIC_KEY_ALG must be EdDSA or ES256, got "${alg}"`);
+  }
+  const createToken = value('MESHPAD_CREATE_TOKEN');
+  if (createToken !== undefined && createToken.length < 16) {
+    throw new ConfigError('MESHPAD_CREATE_TOKEN must be at least 16 characters long: it guards document creation');
+  }
+  return {
+    secret: value('MESHPAD_SECRET'),
+    previousSecret: value('MESHPAD_PREVIOUS_SECRET'),
+    publicKey: key === undefined ? undefined : { key, alg },
+    createToken,
   };
 }

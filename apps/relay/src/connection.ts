@@ -29,6 +29,8 @@ export type AnswerKind = 'sync' | 'awareness';
 export class Connection {
   readonly id = `c${(++nextId).toString(36)}`;
   readonly quota: ConnectionQuota | undefined;
+  /** Set for a view-only connection: its updates are dropped, and counted here. */
+  readOnly: { dropped: number } | undefined;
   private readonly maxBufferedBytes: number;
   private closed = false;
   /** Size of the full-state answer being written, which the high-water mark does not count; -1 when none. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { decodeSaved, encodeSaveRequest } from '@meshpad/protocol';
+import { CloseCode, decodeSaved, encodeSaveRequest } from '@meshpad/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawSocket, startRelayProcess, stockClient, synced, waitFor } from '../test/harness.js';
 
@@ -117,7 +117,8 @@ describe('the relay as the Docker image installs and starts it', () => {
       {
         args: cmd.slice(1),
         cwd: out,
-        env: { ...env, HOST: '127.0.0.1', PORT: '0', MESHPAD_DATA_DIR: dataDir },
+        // As the image runs: MESHPAD_AUTH is not set, so tokens are required.
+        env: { ...env, HOST: '127.0.0.1', PORT: '0', MESHPAD_DATA_DIR: dataDir, MESHPAD_AUTH: '' },
       },
       children,
     );
@@ -128,11 +129,27 @@ describe('the relay as the Docker image installs and starts it', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<mp-app');
 
-    const writer = stockClient(`ws://127.0.0.1:${port}/yjs`, 'image');
+    // The image requires tokens: a stock client without one is refused.
+    const stranger = await rawSocket(`ws://127.0.0.1:${port}/yjs/image`);
+    expect((await stranger.closed).code).toBe(CloseCode.Unauthorized.code);
+    expect(relay.output()).toContain('every connection needs a token');
+    // The operator mints a link with the image's own command, over the secret the relay generated.
+    const minted = await promisify(execFile)(
+      process.execPath,
+      [...cmd.slice(1), 'token', '--room', 'image', '--scope', 'edit'],
+      {
+        cwd: out,
+        env: { ...process.env, ...env, MESHPAD_DATA_DIR: dataDir },
+      },
+    );
+    const token = minted.stdout.split('\n')[0]!;
+    expect(statSync(join(dataDir, 'secret')).mode & 0o777).toBe(0o600);
+
+    const writer = stockClient(`ws://127.0.0.1:${port}/yjs`, 'image', undefined, { params: { token } });
     await synced(writer);
     writer.text.insert(0, 'kept by the image');
     // A save is confirmed only after a checkpoint on the storage worker thread synced it to disk.
-    const { socket, frames } = await rawSocket(`ws://127.0.0.1:${port}/yjs/image`);
+    const { socket, frames } = await rawSocket(`ws://127.0.0.1:${port}/yjs/image?token=${token}`);
     socket.send(encodeSaveRequest(1));
     await waitFor(() => frames.some((frame) => decodeSaved(frame) === 1), 'save confirmed', 10_000);
     socket.close();

@@ -2,6 +2,8 @@
 import { join } from 'node:path';
 import { SqliteDocStore } from '@meshpad/storage-sqlite';
 import type { FastifyBaseLogger } from 'fastify';
+import { SecretError } from './access/relay-secret.js';
+import { runTokenCommand } from './access/token-command.js';
 import { ConfigError, helpText, parseConfig } from './config.js';
 import { createRelay } from './server.js';
 
@@ -13,6 +15,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'token') {
+    process.exitCode = await runTokenCommand(argv.slice(1), process.env, (line) => process.stdout.write(`${line}\n`));
+    return;
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${helpText()}\n`);
     return;
@@ -66,20 +72,25 @@ async function main(argv: string[]): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   app.log.info(
-    { dataDir: config.dataDir, webDir: config.webDir },
+    { dataDir: config.dataDir, webDir: config.webDir, auth: config.auth },
     `Meshpad is running at http://${config.host}:${port}`,
+  );
+  app.log.info(
+    config.auth === 'required'
+      ? 'access: every connection needs a token (links from POST /api/docs, or meshpad-relay token)'
+      : 'access: open, so anyone who reaches this relay may read and edit any document; view links are not enforced (--auth required to change that)',
   );
 }
 
 main(process.argv.slice(2)).catch((cause: unknown) => {
   const code = (cause as NodeJS.ErrnoException).code;
   const hint =
-    cause instanceof ConfigError
+    cause instanceof ConfigError || cause instanceof SecretError
       ? 'Run with --help to see every option.'
       : code === 'EADDRINUSE'
         ? 'Another process uses this port: stop it, or choose another with PORT=<port> (or --port).'
         : undefined;
-  const message = `${cause instanceof ConfigError ? '' : 'Meshpad relay failed to start: '}${(cause as Error).message}${hint ? `\n${hint}` : ''}`;
+  const message = `${cause instanceof ConfigError || cause instanceof SecretError ? '' : 'Meshpad relay failed to start: '}${(cause as Error).message}${hint ? `\n${hint}` : ''}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CloseCode } from '@meshpad/protocol';
-import { type AppendEntry, type DocStore, MemoryDocStore } from '@meshpad/storage';
+import {
+  type AccessStore,
+  type AppendEntry,
+  type CapabilityScope,
+  type DocStore,
+  MemoryDocStore,
+} from '@meshpad/storage';
 import { SqliteDocStore } from '@meshpad/storage-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -37,8 +43,17 @@ async function storedEntriesSettle(store: DocStore, room: string, atMost: number
 }
 
 /** Delegates to another store; subclasses change one operation to create a failure. */
-class DelegatingStore implements DocStore {
-  constructor(protected readonly inner: DocStore) {}
+class DelegatingStore implements DocStore, AccessStore {
+  constructor(protected readonly inner: DocStore & AccessStore) {}
+  generations(name: string) {
+    return this.inner.generations(name);
+  }
+  register(name: string) {
+    return this.inner.register(name);
+  }
+  rotate(name: string, scope: CapabilityScope) {
+    return this.inner.rotate(name, scope);
+  }
   load(name: string) {
     return this.inner.load(name);
   }

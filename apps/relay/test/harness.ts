@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { PassThrough } from 'node:stream';
-import type { DocStore } from '@meshpad/storage';
+import type { AccessStore, DocStore } from '@meshpad/storage';
 import { MemoryDocStore } from '@meshpad/storage';
 import type { FastifyInstance } from 'fastify';
 import { afterEach } from 'vitest';
@@ -11,9 +11,12 @@ import * as Y from 'yjs';
 import { parseConfig } from '../src/config.js';
 import { createRelay } from '../src/server.js';
 
+/** The token secret of relays started by `startRelay`, so tests can sign tokens as a host application would. */
+export const TEST_SECRET = 'meshpad-test-secret-of-at-least-32-bytes';
+
 export interface TestRelay {
   readonly app: FastifyInstance;
-  readonly store: DocStore;
+  readonly store: DocStore & AccessStore;
   /** `ws://127.0.0.1:<port>/yjs`, the serverUrl stock providers take. */
   readonly syncUrl: string;
   readonly port: number;
@@ -23,12 +26,17 @@ export interface TestRelay {
 }
 
 /** Starts a real relay on a random loopback port. */
-export async function startRelay(options: { store?: DocStore; env?: Record<string, string> } = {}): Promise<TestRelay> {
+export async function startRelay(
+  options: { store?: DocStore & AccessStore; env?: Record<string, string> } = {},
+): Promise<TestRelay> {
   const store = options.store ?? new MemoryDocStore();
   // Rooms unload as soon as their last client leaves, as tests of loading and compaction expect.
+  // Stock clients without tokens, as `npm start` on loopback serves them; access tests require tokens.
   const config = parseConfig([], {
     PORT: '0',
     LOG_LEVEL: 'info',
+    MESHPAD_AUTH: 'open',
+    MESHPAD_SECRET: TEST_SECRET,
     MESHPAD_COMPACTION_DELAY_MS: '50',
     MESHPAD_ROOM_LINGER_MS: '0',
     ...options.env,
@@ -72,7 +80,7 @@ export function startRelayProcess(
 ): RelayProcess {
   const child = spawn(process.execPath, options.args, {
     cwd: options.cwd,
-    env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
+    env: { ...process.env, LOG_LEVEL: 'info', MESHPAD_AUTH: 'open', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -111,7 +119,7 @@ export function stockClient(
   syncUrl: string,
   room: string,
   doc = new Y.Doc(),
-  options: { maxBackoffTime?: number } = {},
+  options: { maxBackoffTime?: number; params?: Record<string, string>; protocols?: string[] } = {},
 ): StockClient {
   const provider = new WebsocketProvider(syncUrl, room, doc, {
     ...options,
@@ -211,7 +219,7 @@ export interface RelayFixture {
   readonly relay: TestRelay;
   start(options?: Parameters<typeof startRelay>[0]): Promise<TestRelay>;
   /** A stock client of `room` on the relay. */
-  client(room: string, doc?: Y.Doc): StockClient;
+  client(room: string, doc?: Y.Doc, options?: Parameters<typeof stockClient>[3]): StockClient;
   /** A raw WebSocket to `room` on the relay's `/yjs`. */
   raw(room: string, options?: WebSocket.ClientOptions): Promise<RawClient>;
 }
@@ -239,8 +247,8 @@ export function useRelay(): RelayFixture {
       current = await startRelay(options);
       return current;
     },
-    client(room, doc) {
-      const client = stockClient(fixture.relay.syncUrl, room, doc);
+    client(room, doc, options) {
+      const client = stockClient(fixture.relay.syncUrl, room, doc, options);
       clients.push(client);
       return client;
     },

@@ -19,6 +19,8 @@ const MESHPAD_LAUNCH = JSON.parse(readFileSync(join(relayDir, 'launch.json'), 'u
  * messages per second on purpose.
  */
 const MESHPAD_BENCH_LIMITS = {
+  // Bench clients are stock providers without tokens, like the reference server's.
+  MESHPAD_AUTH: 'open',
   MESHPAD_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
   MESHPAD_MAX_MESSAGES_PER_SECOND: '1000000',
 };

@@ -1,8 +1,6 @@
-/**
- * A capability a token can carry; the same union as `CapabilityScope` in @meshpad/storage's
- * access-store.ts, declared here until that package exports it.
- */
-export type CapabilityScope = 'view' | 'edit' | 'owner';
+import type { CapabilityScope } from '@meshpad/storage';
+
+export type { CapabilityScope };
 
 /** What a verified token grants (PROTOCOL.md, "Access control"). */
 export interface Grant {

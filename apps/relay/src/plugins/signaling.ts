@@ -8,9 +8,13 @@ import {
   SIGNALING_RATE,
   type SignalingMessage,
 } from '@meshpad/protocol';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
+import type { AccessGate } from '../access/access-gate.js';
+import type { Grant } from '../access/grant.js';
+import type { LiveGrants } from '../access/live-grants.js';
+import { tokenOf } from '../access/token-transport.js';
 import { Connection } from '../connection.js';
 import { addressKey, type ConnectionsPerAddress } from '../connections-per-address.js';
 import { QuotaCarryOver } from '../quota-carry-over.js';
@@ -22,6 +26,17 @@ export interface SignalingPluginOptions {
   readonly maxBufferedBytes: number;
   /** Shared with `/yjs`. */
   readonly connectionsPerAddress: ConnectionsPerAddress;
+  readonly gate: AccessGate;
+  readonly liveGrants: LiveGrants;
+}
+
+/** Prefix of Meshpad's mesh topics: `meshpad:<docId>` or `meshpad:<docId>:<fingerprint>` (PROTOCOL.md). */
+const TOPIC_PREFIX = 'meshpad:';
+
+/** Whether a token for `room` grants the mesh topic `topic`. */
+export function grantsTopic(room: string, topic: string): boolean {
+  const own = `${TOPIC_PREFIX}${room}`;
+  return topic === own || (topic.startsWith(`${own}:`) && !topic.slice(own.length + 1).includes(':'));
 }
 
 interface Peer {
@@ -29,8 +44,13 @@ interface Peer {
   readonly socket: WebSocket;
   readonly topics: Set<string>;
   readonly limiter: RateLimiter;
+  /** The token's grant: only its room's topics are served. Undefined without a token in open mode: all are. */
+  readonly grant: Grant | undefined;
   alive: boolean;
 }
+
+/** Grants of upgrade requests, checked before the upgrade is accepted. */
+const grants = new WeakMap<object, Grant | undefined>();
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -87,11 +107,16 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
     if (subscribers.size === 0) topics.delete(topic);
   }
 
+  function mayUse(peer: Peer, topic: string): boolean {
+    return peer.grant === undefined || grantsTopic(peer.grant.room, topic);
+  }
+
   function handle(peer: Peer, message: SignalingMessage): void {
     switch (message.type) {
       case 'subscribe':
         for (const topic of message.topics) {
-          if (peer.topics.has(topic)) continue;
+          // Ignored silently: y-webrtc subscribes every signaling socket to every room open in the page.
+          if (peer.topics.has(topic) || !mayUse(peer, topic)) continue;
           if (peer.topics.size >= MAX_SIGNALING_TOPICS) {
             peer.conn.close(CloseCode.TooManyTopics, `closing connection: more than ${MAX_SIGNALING_TOPICS} topics`);
             return;
@@ -133,7 +158,23 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
     }
   }
 
-  app.get(SIGNALING_PATH, { websocket: true }, (socket: WebSocket, request) => {
+  // Refused before the upgrade, with HTTP 401 or 403: y-webrtc reconnects at once whatever it is told.
+  const checkToken = async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = tokenOf(request);
+    if (token === undefined && options.gate.mode === 'open') {
+      grants.set(request.raw, undefined);
+      return;
+    }
+    const checked = await options.gate.check(token, undefined, 'edit');
+    if (!checked.ok) {
+      request.log.info({ status: checked.error.status }, `signaling refused: ${checked.error.reason}`);
+      await reply.code(checked.error.status).send({ error: checked.error.reason });
+      return;
+    }
+    grants.set(request.raw, checked.value.grant);
+  };
+
+  app.get(SIGNALING_PATH, { websocket: true, preValidation: checkToken }, (socket: WebSocket, request) => {
     const conn = new Connection(
       socket,
       app.log,
@@ -156,9 +197,16 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
       socket,
       topics: new Set(),
       limiter: limitersLeft.take(limiterKey) ?? new RateLimiter(SIGNALING_RATE.perSecond, SIGNALING_RATE.burst),
+      grant: grants.get(request.raw),
       alive: true,
     };
     peers.add(peer);
+    const unwatch =
+      peer.grant === undefined
+        ? undefined
+        : options.liveGrants.watch(peer.grant, (reason) =>
+            conn.close(CloseCode.Forbidden, `closing connection: ${reason}`),
+          );
     socket.on('pong', () => {
       peer.alive = true;
     });
@@ -195,6 +243,7 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
     socket.on('close', () => {
       peer.conn.markClosed();
       peers.delete(peer);
+      unwatch?.();
       limitersLeft.leave(limiterKey, peer.limiter);
       for (const topic of [...peer.topics]) unsubscribe(peer, topic);
     });

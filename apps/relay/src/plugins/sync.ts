@@ -6,6 +6,7 @@ import {
   decodeClientMessage,
   encodeAwarenessMessage,
   encodeAwarenessUpdate,
+  encodePermissionDenied,
   encodeSaved,
   parseRoomName,
   peekLargeUpdate,
@@ -16,6 +17,9 @@ import type { DocStore } from '@meshpad/storage';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { RawData, WebSocket } from 'ws';
+import type { AccessGate } from '../access/access-gate.js';
+import type { LiveGrants } from '../access/live-grants.js';
+import { tokenOf } from '../access/token-transport.js';
 import { CompactionThread, type CompactionThreadOptions } from '../compaction-thread.js';
 import { Compactor } from '../compactor.js';
 import { Connection } from '../connection.js';
@@ -57,6 +61,10 @@ export interface SyncPluginOptions {
   readonly roomLimits: RoomLimits;
   /** Whether the disk has room for more updates; reads go on when it has not. */
   readonly canStore: () => boolean;
+  /** Who may open which room; checked before the room is loaded. */
+  readonly gate: AccessGate;
+  /** Closes connections whose token is revoked or expires. */
+  readonly liveGrants: LiveGrants;
 }
 
 declare module 'fastify' {
@@ -107,7 +115,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         return;
       case 'sync-step2':
       case 'update':
-        if (checkCanStore(conn) && checkStructQuota(conn, workOf(message.decoded))) {
+        if (checkCanWrite(conn) && checkCanStore(conn) && checkStructQuota(conn, workOf(message.decoded))) {
           settle(room, room.receive(conn, message.update, message.decoded, message.kind === 'update'));
         }
         return;
@@ -128,6 +136,8 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         conn.answer('awareness', () => encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));
         return;
       case 'save-request':
+        // A view connection's edits are never stored, so it is never told they are saved.
+        if (conn.readOnly !== undefined) return;
         // Confirmed once on disk, not only stored: the client then stops counting these edits as unsaved.
         // Its updates that wait for missing edits delay the answer; if they are dropped, it never comes.
         room.held
@@ -150,6 +160,20 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   function settle(room: Room, intake: Intake): void {
     flusher.enqueue(room, intake.ready);
     for (const { conn: refused, code, detail } of intake.refusals) refused.close(code, detail);
+  }
+
+  /**
+   * Whether the connection may write. A view connection's updates are dropped and counted; the first
+   * one is answered with y-protocols' permission-denied message.
+   */
+  function checkCanWrite(conn: Connection): boolean {
+    const readOnly = conn.readOnly;
+    if (readOnly === undefined) return true;
+    if (readOnly.dropped++ === 0) {
+      conn.send(encodePermissionDenied('view-only link: edits are not stored or forwarded'));
+      conn.log.info('a view-only connection sent an update; dropped (counted until it closes)');
+    }
+    return false;
   }
 
   function checkCanStore(conn: Connection): boolean {
@@ -178,7 +202,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     conn: Connection,
     { kind, update }: { kind: 'sync-step2' | 'update'; update: Uint8Array },
   ): Promise<void> {
-    if (!checkCanStore(conn)) return;
+    if (!checkCanWrite(conn) || !checkCanStore(conn)) return;
     // Counted here, by a walk over its bytes, so that what is over the limits or the quota costs the
     // thread nothing: a client that reconnects to send more would otherwise keep it busy.
     // The walk stops where the quota does, so an update far over it is not even walked through.
@@ -294,9 +318,12 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       conn.close(CloseCode.InvalidRoomName, `closing connection: ${roomName.error}`);
       return;
     }
+    const name = roomName.value;
     connections.add(conn);
-    const room = rooms.acquire(roomName.value);
+    // Frames wait here while the token is checked and the room loads.
     let queued: Uint8Array[] | undefined = [];
+    let room: Room | undefined;
+    let unwatch: (() => void) | undefined;
 
     socket.on('message', (data: RawData, isBinary: boolean) => {
       if (!conn.isOpen) return;
@@ -310,38 +337,74 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         conn.close(CloseCode.RateLimited, `closing connection: ${quota.describe(over)}`);
         return;
       }
-      if (queued) queued.push(frame);
+      if (queued || room === undefined) queued?.push(frame);
       else receive(room, conn, frame);
     });
     socket.on('close', () => {
       conn.markClosed();
+      unwatch?.();
       quotasLeft.leave(quotaKey, quota);
       connections.delete(conn);
-      settle(room, room.leave(conn));
-      rooms.release(room);
+      if (room !== undefined) {
+        settle(room, room.leave(conn));
+        rooms.release(room);
+      }
+      if (conn.readOnly !== undefined && conn.readOnly.dropped > 0) {
+        conn.log.info(
+          { droppedUpdates: conn.readOnly.dropped },
+          'view-only connection closed; its updates were dropped',
+        );
+      }
       conn.log.debug('connection closed');
     });
 
-    room.ready
-      .then(
-        () => {
-          const pending = queued ?? [];
-          queued = undefined;
-          if (!conn.isOpen) return;
-          room.join(conn);
-          conn.log.debug('connection joined');
-          for (const frame of pending) receive(room, conn, frame);
-        },
-        (cause: unknown) => {
-          conn.close(CloseCode.StorageUnavailable, `document could not be loaded: ${(cause as Error).message}`);
-        },
-      )
+    // The token is checked before anything of the room is read: a stranger costs no disk read.
+    options.gate
+      .check(tokenOf(request), name)
+      .then((checked) => {
+        if (!conn.isOpen) return;
+        if (!checked.ok) {
+          conn.close(checked.error.code, `closing connection: ${checked.error.reason}`);
+          return;
+        }
+        const { scope, grant } = checked.value;
+        if (scope === 'view') conn.readOnly = { dropped: 0 };
+        if (grant !== undefined) {
+          unwatch = options.liveGrants.watch(grant, (reason) =>
+            conn.close(CloseCode.Forbidden, `closing connection: ${reason}`),
+          );
+        }
+        if (!conn.isOpen) return;
+        join(rooms.acquire(name));
+      })
       .catch((cause: unknown) => {
-        // A fault while joining costs this room, not the process: its clients reconnect and reload it.
-        app.log.error({ err: cause, room: room.name }, 'fault while joining a room; closing the room');
-        conn.close(CloseCode.InternalError);
-        room.fail(CloseCode.InternalError);
+        conn.log.error({ err: cause }, 'closing connection: its access could not be checked');
+        conn.close(CloseCode.StorageUnavailable, 'access could not be checked');
       });
+
+    function join(acquired: Room): void {
+      room = acquired;
+      acquired.ready
+        .then(
+          () => {
+            const pending = queued ?? [];
+            queued = undefined;
+            if (!conn.isOpen) return;
+            acquired.join(conn);
+            conn.log.debug('connection joined');
+            for (const frame of pending) receive(acquired, conn, frame);
+          },
+          (cause: unknown) => {
+            conn.close(CloseCode.StorageUnavailable, `document could not be loaded: ${(cause as Error).message}`);
+          },
+        )
+        .catch((cause: unknown) => {
+          // A fault while joining costs this room, not the process: its clients reconnect and reload it.
+          app.log.error({ err: cause, room: acquired.name }, 'fault while joining a room; closing the room');
+          conn.close(CloseCode.InternalError);
+          acquired.fail(CloseCode.InternalError);
+        });
+    }
   });
 }
 

@@ -29,6 +29,8 @@ export type AnswerKind = 'sync' | 'awareness';
 export class Connection {
   readonly id = `c${(++nextId).toString(36)}`;
   readonly quota: ConnectionQuota | undefined;
+  /** The client sent a save request, so it reads Meshpad's own messages (PROTOCOL.md, "Framing"). */
+  speaksMeshpad = false;
   /** Set for a view-only connection: its updates are dropped, and counted here. */
   readOnly: { dropped: number } | undefined;
   private readonly maxBufferedBytes: number;
@@ -109,8 +111,11 @@ export class Connection {
     this.socket.ping();
   }
 
-  /** Closes with `code`, logging `detail` once (at warn level for client faults, info otherwise). */
-  close(code: CloseCodeInfo, detail?: string): void {
+  /**
+   * Closes with `code`, logging `detail` once (at warn level for client faults, info otherwise). The close frame
+   * carries `reason`, by default the code's own.
+   */
+  close(code: CloseCodeInfo, detail?: string, reason: string = code.reason): void {
     if (this.closed) return;
     this.closed = true;
     this.waiting = undefined;
@@ -119,7 +124,7 @@ export class Connection {
       this.log[level]({ closeCode: code.code, closeReason: code.reason }, detail);
     }
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
-      this.socket.close(code.code, code.reason);
+      this.socket.close(code.code, reason);
     }
   }
 

@@ -2,7 +2,14 @@ import * as decoding from 'lib0/decoding';
 import { describe, expect, it } from 'vitest';
 import * as auth from 'y-protocols/auth';
 import * as Y from 'yjs';
-import { encodePermissionDenied, SUBPROTOCOL, tokenFromSubprotocols, tokenSubprotocols } from './access-token.js';
+import {
+  decodeCapabilitiesRotated,
+  encodeCapabilitiesRotated,
+  encodePermissionDenied,
+  SUBPROTOCOL,
+  tokenFromSubprotocols,
+  tokenSubprotocols,
+} from './access-token.js';
 import { MessageType } from './message-type.js';
 
 describe('token subprotocols', () => {
@@ -24,5 +31,15 @@ describe('encodePermissionDenied', () => {
     const reasons: string[] = [];
     auth.readAuthMessage(decoder, new Y.Doc(), (_doc, reason) => reasons.push(reason));
     expect(reasons).toEqual(['view-only link: edits are not stored']);
+  });
+});
+
+describe('capabilities rotated', () => {
+  it('round-trips the generations and rejects other frames', () => {
+    const generations = { view: 3, edit: 200, owner: 0 };
+    expect(decodeCapabilitiesRotated(encodeCapabilitiesRotated(generations))).toEqual(generations);
+    expect(decodeCapabilitiesRotated(Uint8Array.of(102, 1))).toBeUndefined();
+    expect(decodeCapabilitiesRotated(Uint8Array.of(101, 1, 2, 3))).toBeUndefined();
+    expect(decodeCapabilitiesRotated(Uint8Array.of(102, 1, 2, 3, 4))).toBeUndefined();
   });
 });

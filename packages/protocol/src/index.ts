@@ -6,6 +6,9 @@
  */
 
 export {
+  AccessDenial,
+  decodeCapabilitiesRotated,
+  encodeCapabilitiesRotated,
   encodePermissionDenied,
   SUBPROTOCOL,
   TOKEN_QUERY_PARAMETER,

@@ -13,6 +13,8 @@ export const MessageType = {
   SaveRequest: 100,
   /** Relay → client: everything the client sent before its save request `seq` is durably stored. */
   Saved: 101,
+  /** Relay → client: a capability of the room was rotated, with the room's new generations. */
+  CapabilitiesRotated: 102,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 

@@ -1,4 +1,4 @@
-import { CloseCode, type CloseCodeInfo, err, ok, type Result } from '@meshpad/protocol';
+import { AccessDenial, CloseCode, type CloseCodeInfo, err, ok, type Result } from '@meshpad/protocol';
 import type { AccessStore, CapabilityScope, Generations } from '@meshpad/storage';
 import type { Grant, TokenRefusal } from './grant.js';
 
@@ -21,8 +21,10 @@ export interface Access {
 export interface AccessRefusal {
   readonly code: CloseCodeInfo;
   readonly status: 401 | 403;
-  /** Short enough for a WebSocket close reason (at most 123 bytes); never quotes the token. */
-  readonly reason: string;
+  /** Sent to the client, as the close frame's reason or the HTTP error. */
+  readonly reason: AccessDenial;
+  /** For the relay log, with what to do; never quotes the token. */
+  readonly detail: string;
 }
 
 const ZERO: Generations = { view: 0, edit: 0, owner: 0 };
@@ -35,8 +37,18 @@ const RANK: Record<CapabilityScope, number> = { view: 0, edit: 1, owner: 2 };
 /** Whether a connection holding `scope` may do what `needed` allows. */
 export const allows = (scope: CapabilityScope, needed: CapabilityScope): boolean => RANK[scope] >= RANK[needed];
 
-const unauthorized = (reason: string): AccessRefusal => ({ code: CloseCode.Unauthorized, status: 401, reason });
-const forbidden = (reason: string): AccessRefusal => ({ code: CloseCode.Forbidden, status: 403, reason });
+const unauthorized = (reason: AccessDenial, detail: string): AccessRefusal => ({
+  code: CloseCode.Unauthorized,
+  status: 401,
+  reason,
+  detail,
+});
+const forbidden = (reason: AccessDenial, detail: string): AccessRefusal => ({
+  code: CloseCode.Forbidden,
+  status: 403,
+  reason,
+  detail,
+});
 
 /**
  * Decides who may open a room: verifies the token (before anything of the room is read), checks it is
@@ -65,20 +77,25 @@ export class AccessGate {
   ): Promise<Result<Access, AccessRefusal>> {
     if (token === undefined || token === '') {
       if (this.mode === 'open' && allows('edit', needed)) return ok({ scope: 'edit', grant: undefined });
-      return err(
-        unauthorized(`a ${this.mode === 'open' ? needed : 'token'} is required: open the document with its link`),
-      );
+      const detail = this.mode === 'open' ? `an ${needed} token is needed for this` : 'this relay requires one';
+      return err(unauthorized(AccessDenial.TokenRequired, `no token: ${detail}`));
     }
     const verified = await this.verifier.verify(token);
     if (!verified.ok) {
-      if (verified.error.kind === 'expired') return err(forbidden('link expired: ask its owner for a new one'));
-      return err(unauthorized(`invalid token: ${verified.error.kind}`));
+      if (verified.error.kind === 'expired') return err(forbidden(AccessDenial.Expired, verified.error.message));
+      return err(unauthorized(AccessDenial.InvalidToken, `${verified.error.kind}: ${verified.error.message}`));
     }
     const grant = verified.value;
-    if (room !== undefined && grant.room !== room) return err(forbidden('token for another document'));
-    if (!allows(grant.scope, needed)) return err(forbidden(`a ${grant.scope} link does not allow this`));
+    if (room !== undefined && grant.room !== room) {
+      return err(forbidden(AccessDenial.OtherDocument, 'the token is for another document'));
+    }
+    if (!allows(grant.scope, needed)) {
+      return err(forbidden(AccessDenial.NotAllowed, `a ${grant.scope} token does not allow ${needed} access`));
+    }
     if (grant.gen !== undefined && grant.gen !== (await this.generations(grant.room))[grant.scope]) {
-      return err(forbidden('link revoked: ask its owner for a new one'));
+      return err(
+        forbidden(AccessDenial.Revoked, `the ${grant.scope} capability was rotated since this token was minted`),
+      );
     }
     return ok({ scope: grant.scope, grant });
   }

@@ -1,9 +1,10 @@
+import { AccessDenial } from '@meshpad/protocol';
 import type { AccessGate } from './access-gate.js';
 import type { Grant } from './grant.js';
 
 interface Watched {
   readonly grant: Grant;
-  readonly revoke: (reason: string) => void;
+  readonly revoke: (reason: AccessDenial) => void;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -20,7 +21,7 @@ export class LiveGrants {
   constructor(private readonly gate: AccessGate) {
     gate.onRotate((room, generations) => {
       for (const watched of this.#rooms.get(room) ?? []) {
-        if (!gate.isCurrent(watched.grant, generations)) watched.revoke('link revoked: ask its owner for a new one');
+        if (!gate.isCurrent(watched.grant, generations)) watched.revoke(AccessDenial.Revoked);
       }
     });
   }
@@ -29,7 +30,7 @@ export class LiveGrants {
    * Calls `revoke` once when `grant` is revoked or expires, until the returned function is called. A
    * rotation that finished while the grant was being checked revokes it at once.
    */
-  watch(grant: Grant, revoke: (reason: string) => void): () => void {
+  watch(grant: Grant, revoke: (reason: AccessDenial) => void): () => void {
     let done = false;
     const watched: Watched = {
       grant,
@@ -49,7 +50,7 @@ export class LiveGrants {
     };
     const generations = this.gate.cachedGenerations(grant.room);
     if (generations !== undefined && !this.gate.isCurrent(grant, generations)) {
-      revoke('link revoked: ask its owner for a new one');
+      revoke(AccessDenial.Revoked);
       return () => {};
     }
     let room = this.#rooms.get(grant.room);
@@ -70,7 +71,7 @@ export class LiveGrants {
   #scheduleExpiry(watched: Watched): void {
     const left = (watched.grant.expiresAt ?? 0) - Date.now();
     if (left <= 0) {
-      watched.revoke('link expired: ask its owner for a new one');
+      watched.revoke(AccessDenial.Expired);
       return;
     }
     watched.timer = setTimeout(() => this.#scheduleExpiry(watched), Math.min(left, MAX_DELAY_MS));

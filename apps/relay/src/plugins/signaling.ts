@@ -167,7 +167,10 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
     }
     const checked = await options.gate.check(token, undefined, 'edit');
     if (!checked.ok) {
-      request.log.info({ status: checked.error.status }, `signaling refused: ${checked.error.reason}`);
+      request.log.info(
+        { status: checked.error.status },
+        `signaling refused: ${checked.error.reason} (${checked.error.detail})`,
+      );
       await reply.code(checked.error.status).send({ error: checked.error.reason });
       return;
     }
@@ -205,7 +208,7 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
       peer.grant === undefined
         ? undefined
         : options.liveGrants.watch(peer.grant, (reason) =>
-            conn.close(CloseCode.Forbidden, `closing connection: ${reason}`),
+            conn.close(CloseCode.Forbidden, `closing connection: ${reason}`, reason),
           );
     socket.on('pong', () => {
       peer.alive = true;

@@ -6,6 +6,7 @@ import {
   decodeClientMessage,
   encodeAwarenessMessage,
   encodeAwarenessUpdate,
+  encodeCapabilitiesRotated,
   encodePermissionDenied,
   encodeSaved,
   parseRoomName,
@@ -107,6 +108,14 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   const keepAlive = new KeepAlive(options.pingIntervalMs);
   const quotasLeft = new QuotaCarryOver<ConnectionQuota>(QUOTA_BURST_SECONDS * 1000, MAX_QUOTAS_LEFT);
   app.decorate('rooms', rooms);
+  // After the connections holding revoked tokens are closed (LiveGrants listens first): the others move their mesh.
+  const stopAnnouncing = options.gate.onRotate((name, generations) => {
+    const room = rooms.get(name);
+    if (room === undefined) return;
+    const frame = encodeCapabilitiesRotated(generations);
+    for (const conn of room.connections) if (conn.speaksMeshpad) conn.send(frame);
+  });
+  app.addHook('onClose', async () => stopAnnouncing());
 
   function handle(room: Room, conn: Connection, message: ClientMessage, frame: Uint8Array): void {
     switch (message.kind) {
@@ -136,6 +145,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
         conn.answer('awareness', () => encodeAwarenessMessage(encodeAwarenessUpdate(room.awareness.entries())));
         return;
       case 'save-request':
+        conn.speaksMeshpad = true;
         // A view connection's edits are never stored, so it is never told they are saved.
         if (conn.readOnly !== undefined) return;
         // Confirmed once on disk, not only stored: the client then stops counting these edits as unsaved.
@@ -364,14 +374,15 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       .then((checked) => {
         if (!conn.isOpen) return;
         if (!checked.ok) {
-          conn.close(checked.error.code, `closing connection: ${checked.error.reason}`);
+          const { code, reason, detail } = checked.error;
+          conn.close(code, `closing connection: ${reason} (${detail})`, reason);
           return;
         }
         const { scope, grant } = checked.value;
         if (scope === 'view') conn.readOnly = { dropped: 0 };
         if (grant !== undefined) {
           unwatch = options.liveGrants.watch(grant, (reason) =>
-            conn.close(CloseCode.Forbidden, `closing connection: ${reason}`),
+            conn.close(CloseCode.Forbidden, `closing connection: ${reason}`, reason),
           );
         }
         if (!conn.isOpen) return;

@@ -303,6 +303,7 @@ describe('the HTTP API', () => {
     expect(await missing.json()).toMatchObject({ error: expect.stringContaining('not part of the API') });
     const tooLong = await api('/api/docs', { body: { id: 'x'.repeat(5000) } });
     expect(tooLong.status).toBe(413);
+    expect(await (await api('/api/info')).json()).toEqual({ auth: 'required', createNeedsToken: false });
     const description = (await (await api('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(description.paths)).toContain('/api/docs/{id}/rotate');
   });

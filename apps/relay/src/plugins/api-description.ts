@@ -26,6 +26,23 @@ export function openApiDocument(): Record<string, unknown> {
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     paths: {
+      '/api/info': {
+        get: {
+          summary: "The relay's access mode, and whether creating documents needs the create token",
+          responses: {
+            '200': {
+              description: 'OK',
+              ...json({
+                type: 'object',
+                properties: {
+                  auth: { type: 'string', enum: ['required', 'open'] },
+                  createNeedsToken: { type: 'boolean' },
+                },
+              }),
+            },
+          },
+        },
+      },
       '/api/docs': {
         post: {
           summary: 'Create a document and get its owner, edit and view links',

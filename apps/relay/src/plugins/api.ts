@@ -93,6 +93,9 @@ async function apiRoutes(app: FastifyInstance, options: ApiPluginOptions): Promi
 
   app.get('/openapi.json', async () => openApiDocument());
 
+  // What the app tells people sharing a link: in open mode a view link does not stop anyone editing.
+  app.get('/info', async () => ({ auth: gate.mode, createNeedsToken: options.createToken !== undefined }));
+
   app.post<{ Body: { id?: string } | undefined }>(
     '/docs',
     {

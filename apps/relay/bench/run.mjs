@@ -19,8 +19,9 @@ import c from './scenarios/c-ramp.mjs';
 import d from './scenarios/d-ingest-cold-load.mjs';
 import e from './scenarios/e-idle-memory.mjs';
 import f from './scenarios/f-under-attack.mjs';
+import g from './scenarios/g-access.mjs';
 
-const SCENARIOS = [a, b, manyRoomsDurable, c, d, e, f];
+const SCENARIOS = [a, b, manyRoomsDurable, c, d, e, f, g];
 
 const { values: args } = parseArgs({
   // `pnpm … bench -- --quick` passes the `--` through.
@@ -37,8 +38,8 @@ const { values: args } = parseArgs({
 });
 
 if (args.help) {
-  console.log(`node bench/run.mjs [--only a,b,c,d,e,f] [--quick] [--profile]
-  --only     run only these scenarios: a, b, b+, c, d, e, f (default: all)
+  console.log(`node bench/run.mjs [--only a,b,c,d,e,f,g] [--quick] [--profile]
+  --only     run only these scenarios: a, b, b+, c, d, e, f, g (default: all)
   --quick    short runs for development (numbers are not comparable to a full run)
   --profile  run servers and client processes with --cpu-prof; profiles go to bench/results/profiles-<timestamp>/
   --heap     (e) also reports the live V8 heap after a forced GC, through the servers' inspector

@@ -4,6 +4,7 @@
  * records on the shared monotonic clock when each writer's op was sent and when each client applied
  * it. Commands come from the orchestrator over IPC; see `commands` below.
  */
+import { tokenSubprotocols } from '@meshpad/protocol';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -23,7 +24,7 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 const clients = new Map();
 
 class BenchClient {
-  constructor({ id, room, clientID, watch = [] }, serverUrl) {
+  constructor({ id, room, clientID, watch = [], token }, serverUrl) {
     this.id = id;
     this.room = room;
     this.doc = new Y.Doc();
@@ -38,6 +39,8 @@ class BenchClient {
     this.provider = new WebsocketProvider(serverUrl, room, this.doc, {
       WebSocketPolyfill: WebSocket,
       disableBc: true,
+      // As Meshpad's client presents a link's token: in the subprotocol header, out of the URL.
+      ...(token === undefined ? {} : { protocols: tokenSubprotocols(token) }),
     });
     this.provider.on('status', ({ status }) => {
       if (status === 'connected') this.reconnects++;

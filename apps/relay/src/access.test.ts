@@ -12,7 +12,7 @@ import {
 } from '@meshpad/protocol';
 import type { CapabilityScope } from '@meshpad/storage';
 import { SqliteDocStore } from '@meshpad/storage-sqlite';
-import { SignJWT } from 'jose';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -306,6 +306,41 @@ describe('the HTTP API', () => {
     expect(await (await api('/api/info')).json()).toEqual({ auth: 'required', createNeedsToken: false });
     const description = (await (await api('/api/openapi.json')).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(description.paths)).toContain('/api/docs/{id}/rotate');
+  });
+
+  it('sends CORS headers only to the origins the relay names', async () => {
+    await fixture.start({ env: { ...REQUIRED, MESHPAD_ALLOWED_ORIGINS: 'https://app.example.com' } });
+    const url = `http://127.0.0.1:${fixture.relay.port}/api/docs`;
+    const preflight = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    const foreign = await fetch(url, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const plain = await api('/api/info');
+    expect(plain.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('accepts tokens a host signs with its own private key when its public key is configured', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('EdDSA', { extractable: true });
+    await fixture.start({
+      env: { ...REQUIRED, MESHPAD_JWT_PUBLIC_KEY: await exportSPKI(publicKey), MESHPAD_JWT_PUBLIC_KEY_ALG: 'EdDSA' },
+    });
+    const token = await new SignJWT({ scope: 'view' })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setSubject('hosted')
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    expect((await api('/api/docs/hosted/text', { token })).status).toBe(200);
+    const client = fixture.client('hosted', new Y.Doc(), { protocols: tokenSubprotocols(token) });
+    await synced(client);
   });
 
   it('never logs a token or the secret, even at trace level', async () => {

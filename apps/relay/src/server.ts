@@ -183,6 +183,7 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     createToken: config.secrets.createToken,
     createsPerMinute: CREATES_PER_MINUTE,
     publicOrigin: config.publicOrigin,
+    corsOrigins: config.allowedOrigins === 'same-host' ? [] : config.allowedOrigins,
   });
   await app.register(healthPlugin, { store });
   await app.register(webAppPlugin, { webDir: config.webDir });

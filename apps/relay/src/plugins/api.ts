@@ -26,6 +26,8 @@ export interface ApiPluginOptions {
   readonly createsPerMinute: number;
   /** The origin links point to; without it, the origin the request was addressed to. */
   readonly publicOrigin: string | undefined;
+  /** Browser origins whose pages may call the API (CORS); none when the relay names no origin. */
+  readonly corsOrigins: readonly string[];
 }
 
 /** The name of the shared text in a Meshpad document (the editor's content). */
@@ -66,6 +68,20 @@ const refuse = (reply: FastifyReply, refusal: AccessRefusal) =>
 async function apiRoutes(app: FastifyInstance, options: ApiPluginOptions): Promise<void> {
   const { gate, minter } = options;
   await app.register(rateLimit, { global: false });
+
+  // Pages of the origins the operator named may call the API from the browser; no other page gets CORS headers.
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (origin === undefined || !options.corsOrigins.includes(origin)) return;
+    void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    if (request.method !== 'OPTIONS') return;
+    await reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, POST')
+      .header('access-control-allow-headers', 'authorization, content-type')
+      .header('access-control-max-age', '600')
+      .send();
+  });
 
   const originOf = (request: FastifyRequest) => options.publicOrigin ?? `${request.protocol}://${request.host}`;
   const linkOf = (request: FastifyRequest, id: string, scope: CapabilityScope, token: string) =>

@@ -1,42 +1,19 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fakeToken, type HttpTestServer, type SeenRequest, startHttpTestServer, type TestAnswer } from './http-test-server.js';
 import { createDoc, fetchRelayInfo, mintToken, rotateCapability } from './relay-api.js';
 
 const DOC = 'AAAAAAAAAAAAAAAAAAAAAQ';
-const token = (scope: string) => `eyJhbGciOiJIUzI1NiJ9.${btoa(JSON.stringify({ sub: DOC, scope })).replace(/=+$/, '')}.c2ln`;
+const token = (scope: string) => fakeToken(DOC, scope);
 
-interface Seen {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-/** A real HTTP server on a loopback port that records each request and answers with `answer`. */
-const servers: Server[] = [];
-const serve = async (answer: (seen: Seen) => { status: number; body: unknown; raw?: boolean }) => {
-  const seen: Seen[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString('utf8');
-    });
-    request.on('end', () => {
-      const entry = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body };
-      seen.push(entry);
-      const reply = answer(entry);
-      response.writeHead(reply.status, { 'content-type': reply.raw ? 'text/html' : 'application/json' });
-      response.end(reply.raw ? String(reply.body) : JSON.stringify(reply.body));
-    });
-  });
+const servers: HttpTestServer[] = [];
+const serve = async (answer: (seen: SeenRequest) => TestAnswer) => {
+  const server = await startHttpTestServer(answer);
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  return server;
 };
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 describe('fetchRelayInfo', () => {
@@ -56,7 +33,7 @@ describe('fetchRelayInfo', () => {
 
   it('says the relay is unreachable when nothing listens', async () => {
     const { origin } = await serve(() => ({ status: 200, body: {} }));
-    await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
     const result = await fetchRelayInfo(origin);
     expect(result.ok === false && result.error.code).toBe('unreachable');
   });

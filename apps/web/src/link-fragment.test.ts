@@ -70,9 +70,9 @@ describe('updateLinkFragment and withoutTokens', () => {
 
 describe('documentLink', () => {
   it('carries the key only when the document has one', () => {
-    expect(documentLink('https://pad.example', 'AAAAAAAAAAAAAAAAAAAAAQ', { key: KEY, scope: 'edit', token: EDIT })).toBe(
-      `https://pad.example/d/AAAAAAAAAAAAAAAAAAAAAQ#key=${KEY}&edit=${EDIT}`,
-    );
+    expect(
+      documentLink('https://pad.example', 'AAAAAAAAAAAAAAAAAAAAAQ', { key: KEY, scope: 'edit', token: EDIT }),
+    ).toBe(`https://pad.example/d/AAAAAAAAAAAAAAAAAAAAAQ#key=${KEY}&edit=${EDIT}`);
     expect(documentLink('https://pad.example', 'doc', { key: undefined, scope: 'view', token: VIEW })).toBe(
       `https://pad.example/d/doc#view=${VIEW}`,
     );

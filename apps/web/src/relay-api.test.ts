@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeToken, type HttpTestServer, type SeenRequest, startHttpTestServer, type TestAnswer } from './http-test-server.js';
+import {
+  fakeToken,
+  type HttpTestServer,
+  type SeenRequest,
+  startHttpTestServer,
+  type TestAnswer,
+} from './http-test-server.js';
 import { createDoc, fetchRelayInfo, mintToken, rotateCapability } from './relay-api.js';
 
 const DOC = 'AAAAAAAAAAAAAAAAAAAAAQ';
@@ -50,7 +56,10 @@ describe('createDoc', () => {
   });
 
   it('keeps the relay’s error text when it refuses', async () => {
-    const { origin } = await serve(() => ({ status: 409, body: { error: `a document with id "${DOC}" already exists` } }));
+    const { origin } = await serve(() => ({
+      status: 409,
+      body: { error: `a document with id "${DOC}" already exists` },
+    }));
     expect(await createDoc(origin, DOC)).toEqual({
       ok: false,
       error: { code: 'refused', status: 409, message: `a document with id "${DOC}" already exists` },
@@ -72,7 +81,10 @@ describe('rotateCapability and mintToken', () => {
     const { origin, seen } = await serve((req) =>
       req.url.endsWith('/rotate')
         ? { status: 200, body: { scope: 'edit', token: fresh, link: 'ignored' } }
-        : { status: 200, body: { scope: 'view', token: fresh, link: 'ignored', expiresAt: '2030-01-01T00:00:00.000Z' } },
+        : {
+            status: 200,
+            body: { scope: 'view', token: fresh, link: 'ignored', expiresAt: '2030-01-01T00:00:00.000Z' },
+          },
     );
     expect(await rotateCapability(origin, DOC, 'edit', token('owner'))).toEqual({
       ok: true,

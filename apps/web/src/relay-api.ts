@@ -12,7 +12,9 @@ export type RelayApiError =
   | { readonly code: 'refused'; readonly status: number; readonly message: string }
   | { readonly code: 'malformed'; readonly status: number; readonly message: string };
 
-export type RelayApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: RelayApiError };
+export type RelayApiResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: RelayApiError };
 
 /** `GET /api/info`. */
 export interface RelayInfo {
@@ -63,7 +65,10 @@ const request = async <T>(
       cache: 'no-store',
     });
   } catch (cause) {
-    return { ok: false, error: { code: 'unreachable', message: cause instanceof Error ? cause.message : String(cause) } };
+    return {
+      ok: false,
+      error: { code: 'unreachable', message: cause instanceof Error ? cause.message : String(cause) },
+    };
   }
   const { status } = response;
   let body: unknown;
@@ -78,7 +83,10 @@ const request = async <T>(
   }
   const value = isObject(body) ? read(body) : undefined;
   if (value === undefined) {
-    return { ok: false, error: { code: 'malformed', status, message: `unexpected answer from ${new URL(url).pathname}` } };
+    return {
+      ok: false,
+      error: { code: 'malformed', status, message: `unexpected answer from ${new URL(url).pathname}` },
+    };
   }
   return { ok: true, value };
 };

@@ -88,14 +88,11 @@ describe('describeRelayProblem for refused links', () => {
     expect(describeRelayProblem(refused(4403, 'something new'))?.title).toBe(
       'You no longer have access to this document on the relay.',
     );
-    expect(
-      describeRelayProblem({ ...refused(4403, AccessDenial.Revoked), connection: 'connected' }),
-    ).toBeUndefined();
+    expect(describeRelayProblem({ ...refused(4403, AccessDenial.Revoked), connection: 'connected' })).toBeUndefined();
   });
 });
 
-describe('transientCloseReason'
-, () => {
+describe('transientCloseReason', () => {
   it('names the reason while reconnecting, and nothing once connected or for closes explained elsewhere', () => {
     expect(transientCloseReason(closedWith('DiskFull'))).toBe('The relay’s disk is full.');
     expect(transientCloseReason(closedWith('DiskFull', { connection: 'connected' }))).toBeUndefined();

@@ -167,7 +167,7 @@ export class MpDocPage extends LitElement {
           ${this.renderHeading()}
           <div class="doc-id"><span class="visually-hidden">Document id </span>${this.docId}</div>
         </div>
-        <mp-connection-status .status=${status}></mp-connection-status>
+        <mp-connection-status .status=${this.shownStatus}></mp-connection-status>
         <mp-save-status .status=${status}></mp-save-status>
         <mp-share-dialog
           .docId=${this.docId}
@@ -204,6 +204,16 @@ export class MpDocPage extends LitElement {
     this.appliedTitle = title;
     document.title = `${displayTitle(title)} · Meshpad`;
     this.recent.setTitle(this.docId, title);
+  }
+
+  /**
+   * The status the connection badge explains. A document created here and not yet registered is refused by a relay
+   * that requires tokens until registration gives this browser its own, and the session then restarts with it: that
+   * refusal is not the user's to act on.
+   */
+  private get shownStatus() {
+    const { status } = this.doc;
+    return this.access.access.unregistered === true ? { ...status, relayClose: undefined } : status;
   }
 
   /**

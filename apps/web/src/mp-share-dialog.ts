@@ -10,7 +10,7 @@ import './mp-copy-link.js';
 /** Asks the relay for a token of a scope (rotating it, or minting one of the current generation). */
 export type TokenRequest = (scope: AccessScope) => Promise<RelayApiResult<string>>;
 
-const SCOPE_NAME: Readonly<Record<AccessScope, string>> = { owner: 'owner', edit: 'edit', view: 'view' };
+const HEADING: Readonly<Record<AccessScope, string>> = { owner: 'Owner link', edit: 'Edit link', view: 'View link' };
 
 /**
  * The Share button of a document's header and the dialog it opens: the links with access this browser holds, each
@@ -96,6 +96,11 @@ export class MpShareDialog extends LitElement {
         display: flex;
         flex-wrap: wrap;
         gap: 0.5rem;
+      }
+
+      button[aria-disabled='true'] {
+        opacity: 0.6;
+        cursor: progress;
       }
 
       .done {
@@ -198,23 +203,22 @@ export class MpShareDialog extends LitElement {
   /** A scope's section: its link when held; for the owner, Revoke and replace, or a way to get one. */
   private renderScope(scope: 'edit' | 'view', link: string | undefined, owner: boolean) {
     if (link === undefined && !owner) return nothing;
-    const name = SCOPE_NAME[scope];
     const outcome = this.outcomes[scope];
-    const heading = `${name[0]?.toUpperCase()}${name.slice(1)} link`;
     return html`<section aria-labelledby=${`${scope}-heading`} data-scope=${scope}>
-      <h3 id=${`${scope}-heading`}>${heading}</h3>
+      <h3 id=${`${scope}-heading`}>${HEADING[scope]}</h3>
       <p>${SCOPE_TEXT[scope]}</p>
       ${link === undefined ? nothing : this.renderLink(scope, link)}
       <div class="actions">
-        ${link === undefined ? nothing : html`<mp-copy-link .url=${link} label=${`Copy ${name} link`}></mp-copy-link>`}
+        ${link === undefined ? nothing : html`<mp-copy-link .url=${link} label=${`Copy ${scope} link`}></mp-copy-link>`}
         ${
           owner
             ? html`<button
                 type="button"
-                ?disabled=${this.busy !== undefined}
+                aria-label=${link === undefined ? nothing : `Revoke and replace the ${scope} link`}
+                aria-disabled=${this.busy === undefined ? 'false' : 'true'}
                 @click=${() => (link === undefined ? this.make(scope) : this.revoke(scope))}
               >
-                ${link === undefined ? `Make a ${name} link` : 'Revoke and replace'}
+                ${link === undefined ? `Make ${scope === 'edit' ? 'an' : 'a'} ${scope} link` : 'Revoke and replace'}
               </button>`
             : nothing
         }
@@ -225,7 +229,7 @@ export class MpShareDialog extends LitElement {
 
   private renderLink(scope: AccessScope | 'plain', link: string) {
     const id = `${scope}-link`;
-    const label = scope === 'plain' ? 'Document link' : `${SCOPE_NAME[scope]} link`;
+    const label = scope === 'plain' ? 'Document link' : HEADING[scope];
     return html`<label class="visually-hidden" for=${id}>${label}</label>
       <input id=${id} type="text" readonly .value=${link} @focus=${(event: FocusEvent) => (event.target as HTMLInputElement).select()} />
       ${scope === 'owner' ? html`<mp-copy-link .url=${link} label="Copy owner link"></mp-copy-link>` : nothing}`;
@@ -248,6 +252,7 @@ export class MpShareDialog extends LitElement {
   }
 
   private revoke(scope: 'edit' | 'view'): void {
+    if (this.busy !== undefined) return;
     const confirmed = window.confirm(
       `Everyone who opened the document with the current ${scope} link loses access at once, and the link stops ` +
         'working. You then share the new one. Revoke it?',
@@ -257,11 +262,12 @@ export class MpShareDialog extends LitElement {
   }
 
   private make(scope: 'edit' | 'view'): void {
-    void this.request(scope, this.mint, `Done: this is a ${scope} link to share.`);
+    void this.request(scope, this.mint, `Done: this is ${scope === 'edit' ? 'an' : 'a'} ${scope} link to share.`);
   }
 
   private async request(scope: 'edit' | 'view', call: TokenRequest | undefined, done: string): Promise<void> {
-    if (call === undefined) return;
+    // aria-disabled rather than disabled, so the focus stays on the button while the relay answers.
+    if (call === undefined || this.busy !== undefined) return;
     this.busy = scope;
     const result = await call(scope);
     this.busy = undefined;

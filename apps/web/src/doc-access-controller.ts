@@ -1,8 +1,15 @@
 import type { KeyValueStorage } from '@meshpad/client';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { type DocAccess, readDocAccess, sessionToken, updateDocAccess, withTokens } from './doc-access.js';
+import {
+  adoptLinkTokens,
+  type DocAccess,
+  readDocAccess,
+  sessionToken,
+  updateDocAccess,
+  withTokens,
+} from './doc-access.js';
 import { registerDoc } from './doc-registration.js';
-import { type AccessScope, parseLinkFragment, withoutTokens } from './link-fragment.js';
+import type { AccessScope } from './link-fragment.js';
 import { fetchRelayInfo, mintToken, type RelayApiResult, type RelayInfo, rotateCapability } from './relay-api.js';
 
 export interface DocAccessControllerOptions {
@@ -38,11 +45,8 @@ export class DocAccessController implements ReactiveController {
   hostConnected(): void {
     this.connected = true;
     const { docId, storage } = this.options();
-    const { key: _, ...tokens } = parseLinkFragment(location.hash);
-    if (Object.keys(tokens).length > 0) {
-      updateDocAccess(storage, docId, withTokens(tokens));
-      history.replaceState(history.state, '', `${location.pathname}${location.search}${withoutTokens(location.hash)}`);
-    }
+    const hash = adoptLinkTokens(storage, docId, location.hash);
+    if (hash !== undefined) history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`);
     this.access = readDocAccess(storage, docId);
     window.addEventListener('online', this.onOnline);
     this.onOnline();

@@ -1,6 +1,7 @@
 import { createMemoryStorage } from '@meshpad/client';
 import { describe, expect, it } from 'vitest';
 import {
+  adoptLinkTokens,
   DOC_ACCESS_KEY,
   readDocAccess,
   sessionToken,
@@ -45,6 +46,29 @@ describe('doc access store', () => {
     storage.setItem(DOC_ACCESS_KEY, JSON.stringify({ [A]: { edit: 'no token', view: 7, unregistered: 'yes' } }));
     expect(readDocAccess(storage, A)).toEqual({});
     expect(() => updateDocAccess(storage, '__proto__', () => ({}))).toThrow(RangeError);
+  });
+});
+
+describe('adoptLinkTokens', () => {
+  const KEY = 'q2bH7dG0_xY-Lr5vPm3kTw';
+
+  it('keeps the tokens of the link beside those held, and answers the address without them', () => {
+    const storage = createMemoryStorage();
+    updateDocAccess(storage, A, withTokens({ owner: fakeToken(A, 'owner'), edit: fakeToken(A, 'old') }));
+    const hash = `#key=${KEY}&edit=${fakeToken(A, 'edit')}&view=${fakeToken(A, 'view')}`;
+    expect(adoptLinkTokens(storage, A, hash)).toBe(`#key=${KEY}`);
+    expect(readDocAccess(storage, A)).toEqual({
+      owner: fakeToken(A, 'owner'),
+      edit: fakeToken(A, 'edit'),
+      view: fakeToken(A, 'view'),
+    });
+  });
+
+  it('leaves the address alone when the link carries no token', () => {
+    const storage = createMemoryStorage();
+    expect(adoptLinkTokens(storage, A, `#key=${KEY}`)).toBeUndefined();
+    expect(adoptLinkTokens(storage, A, '#edit=not-a-token')).toBeUndefined();
+    expect(readDocAccess(storage, A)).toEqual({});
   });
 });
 

@@ -1,5 +1,5 @@
 import { isDocId, type KeyValueStorage } from '@meshpad/client';
-import { ACCESS_SCOPES, type AccessScope, isAccessToken } from './link-fragment.js';
+import { ACCESS_SCOPES, type AccessScope, isAccessToken, parseLinkFragment, withoutTokens } from './link-fragment.js';
 
 /** Storage key of the access this browser holds, per document id. */
 export const DOC_ACCESS_KEY = 'meshpad.doc-access';
@@ -72,6 +72,17 @@ export const updateDocAccess = (
 export const withTokens =
   (tokens: Partial<Record<AccessScope, string>>) =>
   (access: DocAccess): DocAccess => ({ ...access, ...tokens });
+
+/**
+ * Keeps the tokens of a link's fragment (`location.hash`) for `docId`, beside those held already. Answers the
+ * fragment to put in the address bar instead, without them (the room key stays), or undefined when it had none.
+ */
+export const adoptLinkTokens = (storage: KeyValueStorage, docId: string, hash: string): string | undefined => {
+  const { key: _, ...tokens } = parseLinkFragment(hash);
+  if (Object.keys(tokens).length === 0) return undefined;
+  updateDocAccess(storage, docId, withTokens(tokens));
+  return withoutTokens(hash);
+};
 
 /** The documents created here that the relay has not registered yet. */
 export const unregisteredDocs = (storage: KeyValueStorage): string[] =>

@@ -53,6 +53,7 @@ export default defineConfig({
     host: '127.0.0.1',
     // In development the relay runs beside Vite (`PORT=4321 node apps/relay/dist/main.js`).
     proxy: {
+      '/api': 'http://127.0.0.1:4321',
       '/yjs': { target: 'http://127.0.0.1:4321', ws: true },
       '/signal': { target: 'http://127.0.0.1:4321', ws: true },
     },

@@ -17,6 +17,8 @@ export interface DocSessionControllerOptions {
   readonly storage: KeyValueStorage;
   /** The room key from the link, the password of the document's peer-to-peer mesh. */
   readonly roomKey?: string | undefined;
+  /** The access token the session presents to the relay (doc-access.ts `sessionToken`), if this browser holds one. */
+  readonly token?: string | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { isRelayPath } from './relay-paths.js';
 
 /** Goes to `path` inside the app without reloading the page. */
 export const navigate = (path: string): void => {
@@ -24,7 +25,8 @@ const appLinkOf = (event: MouseEvent): URL | undefined => {
     return undefined;
   }
   const url = new URL(anchor.href, location.href);
-  return url.origin === location.origin ? url : undefined;
+  // The relay answers its own paths (`/api/openapi.json`): the app has no page for them.
+  return url.origin === location.origin && !isRelayPath(url.pathname) ? url : undefined;
 };
 
 /**

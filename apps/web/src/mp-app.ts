@@ -2,6 +2,7 @@ import { css, html, LitElement } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { browserStorage } from './browser-storage.js';
+import { registerUnregisteredDocs } from './doc-registration.js';
 import { LocationController } from './location-controller.js';
 import { parseRoute } from './route.js';
 import './mp-home.js';
@@ -26,6 +27,22 @@ export class MpApp extends LitElement {
 
   private readonly location = new LocationController(this);
   private readonly storage = browserStorage();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('online', this.registerDocs);
+    this.registerDocs();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('online', this.registerDocs);
+  }
+
+  /** Documents created here while offline are registered with the relay once it can be reached. */
+  private readonly registerDocs = (): void => {
+    void registerUnregisteredDocs(this.storage, location.origin);
+  };
 
   override render() {
     const route = parseRoute(this.location.pathname);

@@ -30,6 +30,10 @@ export class MpCopyLink extends LitElement {
   @property()
   url = '';
 
+  /** The button's text, naming which link it copies when there are several. */
+  @property()
+  label = 'Copy link';
+
   @state()
   private copyState: 'idle' | 'copied' | 'failed' = 'idle';
 
@@ -41,9 +45,7 @@ export class MpCopyLink extends LitElement {
   }
 
   override render() {
-    const label = { idle: 'Copy link', copied: 'Link copied ✓', failed: 'Copy the address bar instead' }[
-      this.copyState
-    ];
+    const label = { idle: this.label, copied: 'Link copied ✓', failed: 'Copy the address bar instead' }[this.copyState];
     return html`<button type="button" data-state=${this.copyState} @click=${this.copy} title=${this.url}>
         <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
           <path

@@ -1,12 +1,14 @@
 import { type KeyValueStorage, MAX_DOC_TITLE_LENGTH } from '@meshpad/client';
 import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { sessionToken, strongestScope } from './doc-access.js';
+import { DocAccessController } from './doc-access-controller.js';
 import { DocSessionController } from './doc-session-controller.js';
 import { displayTitle } from './doc-title.js';
+import { type AccessScope, parseLinkFragment, updateLinkFragment } from './link-fragment.js';
 import type { RoomKeyChangeDetail } from './mp-room-key.js';
 import type { TitleCommitDetail } from './mp-title-field.js';
 import { RecentDocsController } from './recent-docs-controller.js';
-import { parseRoomKey, withRoomKey } from './room-key.js';
 import { workspacePath } from './route.js';
 import { controlStyles, pageHeaderStyles } from './shared-styles.js';
 import { UnsavedChangesGuard } from './unsaved-changes-guard.js';
@@ -14,12 +16,12 @@ import { displayWorkspaceName } from './workspace-name.js';
 import { WorkspaceSessionController } from './workspace-session-controller.js';
 import './mp-brand.js';
 import './mp-connection-status.js';
-import './mp-copy-link.js';
 import './mp-editor.js';
 import './mp-name-field.js';
 import './mp-presence-list.js';
 import './mp-room-key.js';
 import './mp-save-status.js';
+import './mp-share-dialog.js';
 import './mp-shortcuts.js';
 import './mp-title-field.js';
 
@@ -130,13 +132,22 @@ export class MpDocPage extends LitElement {
 
   /** The room key of the link (`#key=…`): the password of the document's peer-to-peer mesh. */
   @state()
-  private roomKey = parseRoomKey(location.hash);
+  private roomKey = parseLinkFragment(location.hash).key;
+
+  /** Before the session's controller, so that the tokens of the link are kept before the session starts. */
+  private readonly access = new DocAccessController(this, () => ({
+    docId: this.docId,
+    storage: this.storage,
+    origin: location.origin,
+    onSessionTokenChange: () => this.doc.restart(),
+  }));
 
   private readonly doc = new DocSessionController(this, () => ({
     docId: this.docId,
     relayUrl: location.origin,
     storage: this.storage,
     roomKey: this.roomKey,
+    token: sessionToken(this.access.access),
   }));
 
   /** Registers itself with this element: warns before the page is left while a change is only in memory. */
@@ -156,13 +167,27 @@ export class MpDocPage extends LitElement {
           ${this.renderHeading()}
           <div class="doc-id"><span class="visually-hidden">Document id </span>${this.docId}</div>
         </div>
-        <mp-connection-status .status=${status}></mp-connection-status>
+        <mp-connection-status .status=${this.shownStatus}></mp-connection-status>
         <mp-save-status .status=${status}></mp-save-status>
-        <mp-copy-link .url=${location.href}></mp-copy-link>
+        <mp-share-dialog
+          .docId=${this.docId}
+          .origin=${location.origin}
+          .roomKey=${this.roomKey}
+          .access=${this.access.access}
+          .info=${this.access.info}
+          .plainLink=${location.href}
+          .rotate=${this.rotate}
+          .mint=${this.mint}
+        ></mp-share-dialog>
       </header>
       <div class="body">
         <main>
-          <mp-editor .session=${session} ?loaded=${status.loaded} @title-change=${this.onTitleChange}></mp-editor>
+          <mp-editor
+            .session=${session}
+            ?loaded=${status.loaded}
+            ?readonly=${strongestScope(this.access.access) === 'view'}
+            @title-change=${this.onTitleChange}
+          ></mp-editor>
         </main>
         <aside aria-label="People and settings">
           <mp-presence-list .people=${presence} .routes=${network.routes}></mp-presence-list>
@@ -179,6 +204,16 @@ export class MpDocPage extends LitElement {
     this.appliedTitle = title;
     document.title = `${displayTitle(title)} · Meshpad`;
     this.recent.setTitle(this.docId, title);
+  }
+
+  /**
+   * The status the connection badge explains. A document created here and not yet registered is refused by a relay
+   * that requires tokens until registration gives this browser its own, and the session then restarts with it: that
+   * refusal is not the user's to act on.
+   */
+  private get shownStatus() {
+    const { status } = this.doc;
+    return this.access.access.unregistered === true ? { ...status, relayClose: undefined } : status;
   }
 
   /**
@@ -219,10 +254,14 @@ export class MpDocPage extends LitElement {
   /** A new key goes into the address bar (so the copied link carries it) and the mesh restarts with it. */
   private onRoomKeyChange(event: CustomEvent<RoomKeyChangeDetail>): void {
     const { key } = event.detail;
-    history.replaceState(history.state, '', `${location.pathname}${location.search}${withRoomKey(location.hash, key)}`);
+    const hash = updateLinkFragment(location.hash, { key });
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`);
     this.roomKey = key;
     this.doc.restart();
   }
+
+  private readonly rotate = (scope: AccessScope) => this.access.rotate(scope);
+  private readonly mint = (scope: AccessScope) => this.access.mint(scope);
 
   private onNameChange(event: CustomEvent<{ name: string }>): void {
     this.doc.rename(event.detail.name);

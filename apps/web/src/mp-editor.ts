@@ -1,4 +1,4 @@
-import { EditorState } from '@codemirror/state';
+import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import type { DocSession } from '@meshpad/client';
 import { css, html, LitElement, type PropertyValues } from 'lit';
@@ -74,6 +74,13 @@ export class MpEditor extends LitElement {
   @property({ type: Boolean })
   loaded = false;
 
+  /** Shows the text without letting it be changed: this browser holds only a view link, whose edits the relay drops. */
+  @property({ type: Boolean })
+  readonly = false;
+
+  /** Holds the read-only state, so that it changes without rebuilding the editor. */
+  private readonly editable = new Compartment();
+
   @query('.editor')
   private container!: HTMLDivElement;
 
@@ -112,10 +119,17 @@ export class MpEditor extends LitElement {
       <div class="editor" ?hidden=${!ready}></div>`;
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
     if (this.view === undefined && this.loaded && this.session !== undefined && this.isConnected) {
       this.createView(this.session);
+    } else if (changed.has('readonly')) {
+      this.view?.dispatch({ effects: this.editable.reconfigure(this.editableState()) });
     }
+  }
+
+  /** Read-only, yet still focusable: the keyboard moves through the text and selects it to copy. */
+  private editableState() {
+    return EditorState.readOnly.of(this.readonly);
   }
 
   private createView(session: DocSession): void {
@@ -124,12 +138,15 @@ export class MpEditor extends LitElement {
     // with a placeholder for each embed or nested type a peer put in it, so positions match the Y.Text's.
     const state = EditorState.create({
       doc: yTextToEditorText(session.text),
-      extensions: editorSetup({
-        text: session.text,
-        awareness: session.awareness,
-        undoManager,
-        onTitle: (title) => this.emitTitle(title),
-      }),
+      extensions: [
+        editorSetup({
+          text: session.text,
+          awareness: session.awareness,
+          undoManager,
+          onTitle: (title) => this.emitTitle(title),
+        }),
+        this.editable.of(this.editableState()),
+      ],
     });
     this.undoManager = undoManager;
     this.view = new EditorView({ state, parent: this.container, root: this.renderRoot as ShadowRoot });

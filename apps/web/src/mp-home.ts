@@ -1,6 +1,7 @@
 import { type KeyValueStorage, type LocalCopy, newDocId } from '@meshpad/client';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { markCreatedHere } from './doc-registration.js';
 import { displayTitle } from './doc-title.js';
 import { LocalCopiesController } from './local-copies-controller.js';
 import { navigate } from './location-controller.js';
@@ -191,8 +192,11 @@ export class MpHome extends LitElement {
     void this.localCopies.remove(doc.id);
   }
 
+  /** The relay registers it as soon as it can be reached (doc-registration.ts), which makes this browser its owner. */
   private createDocument(): void {
-    navigate(docPath(newDocId()));
+    const docId = newDocId();
+    markCreatedHere(this.storage, docId);
+    navigate(docPath(docId));
   }
 
   /** A workspace exists once someone writes to it; until then its link opens an empty one. */

@@ -1,5 +1,5 @@
 import { type LocalCopyStatus, LocalStoreError, relayClose } from '@meshpad/client';
-import { CloseCode, type CloseCodeName, isPermanentClose } from '@meshpad/protocol';
+import { AccessDenial, CloseCode, type CloseCodeName, isPermanentClose } from '@meshpad/protocol';
 import { describe, expect, it } from 'vitest';
 import { describeRelayProblem, type RelayCloseStatus, transientCloseReason } from './relay-close-text.js';
 
@@ -57,6 +57,38 @@ describe('describeRelayProblem', () => {
     expect(describeRelayProblem({ connection: 'offline', relayClose: relayClose(1006, '') })).toBeUndefined();
     expect(describeRelayProblem(closedWith('InvalidUpdate', { connection: 'connected' }))).toBeUndefined();
     expect(describeRelayProblem({ connection: 'offline', relayClose: undefined })).toBeUndefined();
+  });
+});
+
+describe('describeRelayProblem for refused links', () => {
+  const refused = (code: 4401 | 4403, reason: string): RelayCloseStatus => ({
+    connection: 'offline',
+    relayClose: relayClose(code, reason),
+    localCopy: ready,
+  });
+
+  it('says a revoked or expired link keeps the edits made since in this tab, to copy', () => {
+    const revoked = describeRelayProblem(refused(4403, AccessDenial.Revoked));
+    expect(revoked?.title).toBe('Your link was revoked by the document’s owner.');
+    expect(revoked?.advice).toMatch(/^Your edits made since are still here: copy them before closing this tab\./);
+    const expired = describeRelayProblem(refused(4403, AccessDenial.Expired));
+    expect(expired?.title).toBe('Your link has expired.');
+    expect(expired?.advice).toMatch(/copy them before closing this tab\. .*ask the document’s owner for a new link\.$/);
+  });
+
+  it('says what to do about an invalid link, one for another document, and a relay that needs one', () => {
+    expect(describeRelayProblem(refused(4401, AccessDenial.InvalidToken))?.advice).toMatch(/open the whole link again/);
+    expect(describeRelayProblem(refused(4403, AccessDenial.OtherDocument))?.advice).toMatch(/a link to this one\.$/);
+    const required = describeRelayProblem(refused(4401, AccessDenial.TokenRequired));
+    expect(required?.title).toBe('This relay requires a link with access: ask the document’s owner.');
+    expect(required?.advice).toMatch(/^Your edits are kept in this browser, but they no longer reach the relay/);
+  });
+
+  it('reads an unknown reason as a plain refusal, and says nothing once connected again', () => {
+    expect(describeRelayProblem(refused(4403, 'something new'))?.title).toBe(
+      'You no longer have access to this document on the relay.',
+    );
+    expect(describeRelayProblem({ ...refused(4403, AccessDenial.Revoked), connection: 'connected' })).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import type { LocalCopyStatus, SessionStatus } from '@meshpad/client';
-import type { CloseCodeName } from '@meshpad/protocol';
+import { AccessDenial, type CloseCodeName } from '@meshpad/protocol';
 
 /** What a close of the relay leaves the user to do: what happened, and the way out. */
 export interface RelayProblem {
@@ -67,6 +67,10 @@ export const describeRelayProblem = (status: RelayCloseStatus): RelayProblem | u
   }
   if (!close.permanent || status.connection === 'connected') return undefined;
   const stopped = `${kept}, but they no longer reach the relay or the people connected through it`;
+  if (close.name === 'Unauthorized' || close.name === 'Forbidden') {
+    const refusal = describeAccessDenial(close.reason, stopped);
+    if (refusal !== undefined) return refusal;
+  }
   switch (close.name) {
     case 'InvalidUpdate':
       return {
@@ -95,5 +99,46 @@ export const describeRelayProblem = (status: RelayCloseStatus): RelayProblem | u
         title: 'This app and the relay did not understand each other, so this document stopped syncing.',
         advice: `${stopped}. Reload the page to get the version of the app this relay serves. The relay said: “${close.reason || `code ${close.code}`}”.`,
       };
+  }
+};
+
+/** The text kept for edits made after a link stopped working: the editor stays readable, the relay is gone. */
+const SINCE_KEPT = 'Your edits made since are still here: copy them before closing this tab.';
+
+/**
+ * What to say when the relay refused this browser's link (the reason of its 4401 or 4403 close, `AccessDenial` in
+ * `@meshpad/protocol`); undefined for a reason it does not know, which then reads as a plain 4401 or 4403.
+ */
+const describeAccessDenial = (reason: string, stopped: string): RelayProblem | undefined => {
+  switch (reason) {
+    case AccessDenial.Revoked:
+      return {
+        title: 'Your link was revoked by the document’s owner.',
+        advice: `${SINCE_KEPT} To keep working on it, ask the owner for a new link.`,
+      };
+    case AccessDenial.Expired:
+      return {
+        title: 'Your link has expired.',
+        advice: `${SINCE_KEPT} To keep working on it, ask the document’s owner for a new link.`,
+      };
+    case AccessDenial.InvalidToken:
+      return {
+        title: 'The relay does not accept the link this document was opened with.',
+        advice:
+          `${stopped}. The link may have been cut short when it was copied, or made for another relay: ` +
+          'open the whole link again, or ask the document’s owner for a new one.',
+      };
+    case AccessDenial.OtherDocument:
+      return {
+        title: 'The link this document was opened with gives access to another document.',
+        advice: `${stopped}. Ask the document’s owner for a link to this one.`,
+      };
+    case AccessDenial.TokenRequired:
+      return {
+        title: 'This relay requires a link with access: ask the document’s owner.',
+        advice: `${stopped}. Open the document from the link they send you.`,
+      };
+    default:
+      return undefined;
   }
 };

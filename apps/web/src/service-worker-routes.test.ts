@@ -20,6 +20,9 @@ describe('routeRequest', () => {
   it('leaves the relay’s endpoints, other origins, other methods and unknown files to the network', () => {
     expect(routeRequest(get('/yjs/AAAAAAAAAAAAAAAAAAAAAQ'), origin, precached)).toBe('network');
     expect(routeRequest(get('/healthz', 'navigate'), origin, precached)).toBe('network');
+    expect(routeRequest(get('/api/info'), origin, precached)).toBe('network');
+    expect(routeRequest(get('/api/openapi.json', 'navigate'), origin, precached)).toBe('network');
+    expect(routeRequest({ ...get('/api/docs'), method: 'POST' }, origin, precached)).toBe('network');
     expect(routeRequest({ ...get('/assets/index-abc.js'), method: 'POST' }, origin, precached)).toBe('network');
     expect(routeRequest(get('/assets/other.js'), origin, precached)).toBe('network');
     expect(routeRequest({ url: 'https://example.org/x.js', method: 'GET', mode: 'cors' }, origin, precached)).toBe(

@@ -25,10 +25,11 @@ test('the New document button opens a fresh document, and the home page lists it
   expect(await editorText(page)).toBe('# Grocery list');
 });
 
-test('the copy-link button copies the document link and says so', async ({ person }) => {
+test('the share dialog copies the document link and says so', async ({ person }) => {
   const { page, context } = await person('Eve');
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: relayUrl() });
   await openDoc(page, `/d/${'A'.repeat(21)}Q`);
+  await page.getByRole('button', { name: 'Share' }).click();
   await page.getByRole('button', { name: 'Copy link' }).click();
   await expect(page.getByRole('button', { name: 'Link copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());

@@ -14,6 +14,8 @@
  * ```
  */
 
+export type { AccessScope, AccessToken, SessionAccess } from './access-token.js';
+export { parseAccessToken } from './access-token.js';
 export type { ConnectionState, ProviderSignal } from './connection-state.js';
 export { CONNECTION_STATES, nextConnectionState } from './connection-state.js';
 export { isDocId, newDocId } from './doc-id.js';
@@ -37,7 +39,7 @@ export type { LocalDatabase } from './local-database.js';
 export { LOCAL_DATABASE_NAME, openLocalDatabase } from './local-database.js';
 export type { LocalStoreErrorCode } from './local-store-error.js';
 export { LocalStoreError } from './local-store-error.js';
-export type { MeshOptions, MeshState } from './mesh-options.js';
+export type { MeshAccess, MeshOptions, MeshState } from './mesh-options.js';
 export { DEFAULT_MAX_DIRECT_PEERS, meshState } from './mesh-options.js';
 export { MESH_ROOM_PREFIX, meshRoomName } from './mesh-room.js';
 export type { NetworkStatus } from './network-status.js';
@@ -55,11 +57,13 @@ export { DEFAULT_PEER_MESSAGE_LIMITS } from './peer-message-filter.js';
 export type { HeardVia, LinkField, LocalLinks, PeerRoute } from './peer-routes.js';
 export { isOnRelay, LINK_FIELD, PEER_ROUTES, peerRoute, readLinkField } from './peer-routes.js';
 export type { AwarenessUser, Presence } from './presence.js';
-export { ANONYMOUS_NAME, derivePresence } from './presence.js';
+export { ANONYMOUS_NAME, derivePresence, VIEWER_ROLE } from './presence.js';
 export type { RelayClose } from './relay-close.js';
-export { relayClose } from './relay-close.js';
+export { accessDenialOf, relayClose } from './relay-close.js';
 export type { RelayAudience } from './relay-forwarding.js';
 export { awarenessForRelay, updateNeedsRelay } from './relay-forwarding.js';
+export type { CapabilityGenerations, LinkStatus, RelayLinkEvents, RelayLinkOptions } from './relay-link.js';
+export { RelayLink } from './relay-link.js';
 export { relaySocketUrl, signalingSocketUrl, YJS_PATH } from './relay-url.js';
 export type { SaveTrackerEvents } from './save-tracker.js';
 export { SaveTracker } from './save-tracker.js';

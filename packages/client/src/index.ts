@@ -2,7 +2,8 @@
  * @packageDocumentation
  * `@meshpad/client` is what a Meshpad editor talks to: a {@link DocSession} per open document (its `Y.Doc`, its local
  * copy in IndexedDB, the connection to the relay, how many changes the relay has not confirmed storing, and awareness of
- * who else is there), the local copies this browser holds, the user's identity in this browser, and document ids.
+ * who else is there), the local copies this browser holds, the user's identity in this browser, document ids, and the
+ * claims of access tokens ({@link parseAccessToken}, {@link accessDenialOf}).
  *
  * ```ts
  * const identity = loadIdentity(localStorage);
@@ -39,7 +40,7 @@ export type { LocalDatabase } from './local-database.js';
 export { LOCAL_DATABASE_NAME, openLocalDatabase } from './local-database.js';
 export type { LocalStoreErrorCode } from './local-store-error.js';
 export { LocalStoreError } from './local-store-error.js';
-export type { MeshAccess, MeshOptions, MeshState } from './mesh-options.js';
+export type { MeshOptions, MeshState } from './mesh-options.js';
 export { DEFAULT_MAX_DIRECT_PEERS, meshState } from './mesh-options.js';
 export { MESH_ROOM_PREFIX, meshRoomName } from './mesh-room.js';
 export type { NetworkStatus } from './network-status.js';
@@ -62,8 +63,7 @@ export type { RelayClose } from './relay-close.js';
 export { accessDenialOf, relayClose } from './relay-close.js';
 export type { RelayAudience } from './relay-forwarding.js';
 export { awarenessForRelay, updateNeedsRelay } from './relay-forwarding.js';
-export type { CapabilityGenerations, LinkStatus, RelayLinkEvents, RelayLinkOptions } from './relay-link.js';
-export { RelayLink } from './relay-link.js';
+export type { CapabilityGenerations } from './relay-link.js';
 export { relaySocketUrl, signalingSocketUrl, YJS_PATH } from './relay-url.js';
 export type { SaveTrackerEvents } from './save-tracker.js';
 export { SaveTracker } from './save-tracker.js';

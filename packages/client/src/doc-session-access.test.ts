@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { once } from 'node:events';
 import { AccessDenial, CloseCode } from '@meshpad/protocol';
 import wrtc from '@roamhq/wrtc';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -54,6 +55,30 @@ const open = (docId: string, options: Partial<DocSessionOptions> = {}): DocSessi
   return session;
 };
 
+/**
+ * A signaling client of the relay subscribed to `topic` with `token`: it counts what mesh peers publish there, which
+ * only peers whose signaling connection the relay accepted can do.
+ */
+const observeTopic = async (token: string, topic: string): Promise<{ published: () => number }> => {
+  const socket = new WebSocket(`${relay.url.replace('http', 'ws')}/signal?token=${token}`);
+  await once(socket, 'open');
+  let published = 0;
+  let subscribed = false;
+  socket.on('message', (data: Buffer) => {
+    const message = JSON.parse(data.toString()) as { type: string; topic?: string };
+    if (message.type === 'pong') subscribed = true;
+    if (message.type === 'publish' && message.topic === topic) published++;
+  });
+  socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+  // The relay handles a connection's messages in order: the pong says the subscription is in place.
+  socket.send(JSON.stringify({ type: 'ping' }));
+  await eventually(() => subscribed, 'the observer is subscribed');
+  observers.push(socket);
+  return { published: () => published };
+};
+
+const observers: WebSocket[] = [];
+
 const inStep = (session: DocSession): Promise<void> =>
   eventually(() => session.status.connection === 'connected' && session.status.synced, 'session in step');
 
@@ -64,6 +89,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const session of sessions.splice(0)) session.destroy();
+  for (const socket of observers.splice(0)) socket.close();
   await relay.stop();
 });
 
@@ -98,6 +124,7 @@ describe('DocSession with access tokens (the Meshpad relay, tokens required)', (
   it('shows a viewer live text and presence, keeps it out of the mesh, and never passes its edits on', async () => {
     const docId = newDocId();
     const tokens = await relay.createDoc(docId);
+    const observer = await observeTopic(tokens.edit, meshRoomName(docId));
     const editor = open(docId, { token: tokens.edit, mesh: { wrtc }, crossTab: true });
     const viewer = open(docId, {
       token: tokens.view,
@@ -114,6 +141,8 @@ describe('DocSession with access tokens (the Meshpad relay, tokens required)', (
     expect(viewer.meshRoom).toBeUndefined();
     expect(editor.network.mesh).toBe('on');
     expect(editor.meshRoom).toBe(meshRoomName(docId));
+    // The editor signals with its token (in the URL: y-webrtc can put it nowhere else), and the relay accepts it.
+    await eventually(() => observer.published() > 0, 'the editor announces itself in its mesh room');
 
     editor.text.insert(0, 'Live text');
     await eventually(() => viewer.text.toString() === 'Live text', 'the viewer gets the edit');
@@ -165,12 +194,14 @@ describe('DocSession with access tokens (the Meshpad relay, tokens required)', (
     const docId = newDocId();
     const tokens = await relay.createDoc(docId);
     const owner = open(docId, { token: tokens.owner, mesh: { wrtc, password: 'room-key' }, crossTab: true });
+    const viewer = open(docId, { token: tokens.view, user: { name: 'Vic', colour: '#9540ea' } });
     const rotations: CapabilityGenerations[] = [];
     owner.on('rotated', (generations) => rotations.push(generations));
-    await inStep(owner);
+    await Promise.all([inStep(owner), inStep(viewer)]);
     await eventually(() => owner.status.unsaved === 0, 'the owner session has asked the relay to confirm a save');
     expect(owner.status.access).toBe('owner');
     expect(owner.meshRoom).toBe(meshRoomName(docId, 'room-key'));
+    const nextRoom = await observeTopic(tokens.owner, meshRoomName(docId, 'room-key', 1));
 
     const newEdit = await relay.rotate(docId, 'edit', tokens.owner);
     await eventually(() => rotations.length === 1, 'the owner session hears of the rotation');
@@ -179,6 +210,10 @@ describe('DocSession with access tokens (the Meshpad relay, tokens required)', (
     expect(owner.meshRoom?.endsWith('-g1')).toBe(true);
     expect(owner.network.mesh).toBe('on');
     expect(owner.status.connection).toBe('connected');
+    await eventually(() => nextRoom.published() > 0, 'the owner announces itself in the new room');
+    // Leaving the old room took the owner's awareness state away for a moment; it is back.
+    await eventually(() => owner.presence.some((p) => p.isSelf && p.name === 'Ada'), 'the owner is present again');
+    await eventually(() => viewer.presence.some((p) => p.name === 'Ada'), 'the viewer sees the owner again');
 
     // The new edit link names that generation, so its holders meet the owner in the same room.
     expect(parseAccessToken(newEdit)).toMatchObject({ scope: 'edit', gen: 1 });

@@ -302,7 +302,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     void this.store?.destroy();
     this.paths.off('change', this.onNetworkChange);
     this.paths.destroy();
-    this.leaveMesh();
+    void this.leaveMesh();
     this.unfilterRelay();
     // The provider announces our departure over the still-open socket before closing it.
     this.link.destroy();
@@ -346,20 +346,31 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     return mesh;
   }
 
-  private leaveMesh(): void {
-    this.mesh?.off('change', this.onNetworkChange);
-    this.mesh?.off('synced', this.onMeshSynced);
-    // Says goodbye to direct peers over the still-open data channels, then closes them.
-    this.mesh?.destroy();
+  /** Leaves the mesh; resolves once y-webrtc has closed its room. */
+  private leaveMesh(): Promise<void> {
+    const mesh = this.mesh;
+    if (mesh === undefined) return Promise.resolve();
     this.mesh = undefined;
+    mesh.off('change', this.onNetworkChange);
+    mesh.off('synced', this.onMeshSynced);
+    // Says goodbye to direct peers over the still-open data channels, then closes them.
+    mesh.destroy();
+    return mesh.whenDestroyed();
   }
 
   /** Leaves the mesh and joins the one the token allows now (none, the same room anew, or another generation's). */
   private replaceMesh(): void {
-    this.leaveMesh();
+    const state = this.awareness.getLocalState();
+    const left = this.leaveMesh();
     this.mesh = this.joinMesh();
     this.paths.setMesh(this.mesh);
     this.onNetworkChange();
+    // Leaving removed this session's awareness state: it is still here, through the relay and the new mesh.
+    void left.then(() => {
+      if (this.isDestroyed || state === null || this.awareness.getLocalState() !== null) return;
+      this.awareness.setLocalState(state);
+      this.paths.refresh();
+    });
   }
 
   private readonly onStatus = (status: SessionStatus): void => {

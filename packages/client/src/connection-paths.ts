@@ -49,7 +49,7 @@ export class ConnectionPaths extends ObservableV2<ConnectionPathsEvents> impleme
   constructor(
     private readonly awareness: Awareness,
     private readonly relayOrigin: unknown,
-    private readonly mesh: MeshView | undefined,
+    private mesh: MeshView | undefined,
     private readonly relayConnected: () => boolean,
   ) {
     super();
@@ -79,6 +79,14 @@ export class ConnectionPaths extends ObservableV2<ConnectionPathsEvents> impleme
     this.announce();
     this.recompute();
   };
+
+  /** Follows `mesh` instead of the mesh this session left (or none), and recomputes every route. */
+  setMesh(mesh: MeshView | undefined): void {
+    this.mesh?.off('change', this.refresh);
+    this.mesh = mesh;
+    mesh?.on('change', this.refresh);
+    this.refresh();
+  }
 
   override destroy(): void {
     this.awareness.off('update', this.onAwarenessUpdate);

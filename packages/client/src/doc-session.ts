@@ -1,22 +1,21 @@
 import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { parseAccessToken, type SessionAccess } from './access-token.js';
 import { ConnectionPaths } from './connection-paths.js';
 import type { ConnectionState } from './connection-state.js';
 import { isDocId } from './doc-id.js';
 import { type LocalDatabase, openLocalDatabase } from './local-database.js';
-import { type MeshOptions, meshState, peerMeshOptions } from './mesh-options.js';
+import { type MeshAccess, type MeshOptions, type MeshState, meshState, peerMeshOptions } from './mesh-options.js';
 import { type NetworkStatus, sameNetworkStatus } from './network-status.js';
 import { type LocalCopyState, type LocalCopyStatus, OfflineStore } from './offline-store.js';
 import { PeerMesh } from './peer-mesh.js';
-import { type AwarenessUser, derivePresence, type Presence } from './presence.js';
-import { reconnectWhenOnline } from './reconnect-when-online.js';
-import type { RelayClose } from './relay-close.js';
+import { type AwarenessUser, derivePresence, type Presence, VIEWER_ROLE } from './presence.js';
+import { accessDenialOf, type RelayClose } from './relay-close.js';
 import { filterRelayTraffic } from './relay-forwarding.js';
-import { relaySocketUrl } from './relay-url.js';
+import { type CapabilityGenerations, RelayLink } from './relay-link.js';
 import { SaveTracker } from './save-tracker.js';
-import { connectedAndSynced, StatusTracker } from './status-tracker.js';
+import { connectedAndSynced } from './status-tracker.js';
 import { distinctColour, selectionColour } from './user-colour.js';
 
 /** Name of the `Y.Text` that holds a document's text. */
@@ -48,6 +47,11 @@ export interface SessionStatus {
    * and goes. `permanent` closes stop the session reconnecting.
    */
   readonly relayClose: RelayClose | undefined;
+  /**
+   * What the session's token allows (`view`, `edit`, `owner`), or `none` without a token: the relay is then open to
+   * anyone, or refuses (see `accessDenialOf(status.relayClose)`).
+   */
+  readonly access: SessionAccess;
 }
 
 export interface DocSessionOptions {
@@ -70,12 +74,27 @@ export interface DocSessionOptions {
    * `false` to keep none. The session loads the copy before it connects, and writes every change to it.
    */
   readonly localCopy?: LocalDatabase | false;
+  /**
+   * The access token of the document's link (PROTOCOL.md, "Access control"). It goes to the relay in
+   * `Sec-WebSocket-Protocol`, never in the URL; to the signaling server (which can take it nowhere else) in the query
+   * string. A view token keeps the session out of the mesh and marks it a viewer in presence.
+   */
+  readonly token?: string;
+  /**
+   * The room's edit generation, for an owner session (an owner token does not carry it; the app knows it from the
+   * edit token it keeps): it names the mesh room. Edit tokens carry their own; a rotation updates both.
+   */
+  readonly editGeneration?: number;
 }
 
 export type DocSessionEvents = {
   status: (status: SessionStatus) => void;
   presence: (presence: readonly Presence[]) => void;
   network: (network: NetworkStatus) => void;
+  /** A capability of the document was rotated and this session's token is still current: it moved to the new mesh. */
+  rotated: (generations: CapabilityGenerations) => void;
+  /** The relay dropped an edit this session sent: its token only lets it view. */
+  'permission-denied': (reason: string) => void;
 };
 
 /**
@@ -88,15 +107,21 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   /** The shared text that editors bind to. */
   readonly text: Y.Text;
   readonly awareness: Awareness;
-  private readonly provider: WebsocketProvider;
-  private readonly mesh: PeerMesh | undefined;
+  private readonly link: RelayLink<SessionStatus>;
+  private readonly relayUrl: string;
+  private readonly meshOptions: MeshOptions;
+  /** Whether the options and the runtime let the session join the mesh; its token may still keep it out. */
+  private readonly meshSetting: MeshState;
+  private mesh: PeerMesh | undefined;
+  /** The edit generation last heard of: from the options, or from the relay after a rotation. */
+  private knownEditGeneration: number | undefined;
+  /** The relay refused the token: the session stays out of the mesh until it gets another one. */
+  private refused = false;
   private readonly paths: ConnectionPaths;
   private readonly unfilterRelay: () => void;
   private currentNetwork: NetworkStatus;
   private readonly store: OfflineStore | undefined;
   private readonly saves: SaveTracker;
-  private readonly stopReconnectingWhenOnline: () => void;
-  private readonly statusTracker: StatusTracker<SessionStatus>;
   private currentPresence: readonly Presence[] = [];
   /** How the user asked to appear; the colour shown may differ (see {@link DocSession.setUser}). */
   private user: UserInfo;
@@ -107,36 +132,36 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     if (!isDocId(options.docId)) {
       throw new RangeError(`Invalid document id "${options.docId}": expected 22 base64url characters`);
     }
-    const serverUrl = relaySocketUrl(options.relayUrl);
     const mesh = meshState(options.mesh);
     if (mesh === 'on' && options.crossTab === false) {
       throw new RangeError('crossTab: false needs mesh: false: y-webrtc always syncs tabs over BroadcastChannel');
     }
-    const meshOptions =
-      mesh === 'on' ? peerMeshOptions(options.docId, options.relayUrl, options.mesh || {}) : undefined;
+    this.meshSetting = mesh;
+    this.meshOptions = options.mesh || {};
+    this.relayUrl = options.relayUrl;
+    this.knownEditGeneration = options.editGeneration;
+    // Checks the mesh options before anything is opened.
+    if (mesh === 'on') peerMeshOptions(options.docId, options.relayUrl, this.meshOptions);
     this.docId = options.docId;
     this.doc = new Y.Doc();
     this.text = this.doc.getText(CONTENT_TEXT_NAME);
     this.awareness = new Awareness(this.doc);
     this.user = options.user;
     this.awareness.on('change', this.onAwarenessChange);
-    this.announceUser(this.presentNow());
     const database = options.localCopy ?? openLocalDatabase();
     this.store = database === false ? undefined : new OfflineStore(this.doc, options.docId, { db: database });
-    this.provider = new WebsocketProvider(serverUrl, options.docId, this.doc, {
+    this.link = new RelayLink<SessionStatus>({
+      relayUrl: options.relayUrl,
+      room: options.docId,
+      doc: this.doc,
+      awareness: this.awareness,
+      token: options.token,
+      WebSocket: options.WebSocket,
       // Connects once the local copy is loaded, so sync step 1 asks the relay only for what this browser lacks.
       connect: this.store === undefined,
-      awareness: this.awareness,
       // With the mesh on, y-webrtc syncs this browser's tabs (and knows which peers they are): one channel, not two.
       disableBc: options.crossTab === false || mesh === 'on',
-      ...(options.WebSocket === undefined ? {} : { WebSocketPolyfill: options.WebSocket as typeof WebSocket }),
-    });
-    // Before the status tracker's listener, so the copy is kept before anyone hears that the document loaded.
-    this.provider.on('sync', this.onSync);
-    this.statusTracker = new StatusTracker<SessionStatus>(
-      this.provider,
-      options.docId,
-      {
+      initial: {
         connection: 'connecting',
         synced: false,
         loaded: false,
@@ -144,24 +169,26 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
         localCopy: this.store?.state ?? { state: 'off' },
         relayClose: undefined,
       },
-      (status) => this.emit('status', [status]),
-      (status) => connectedAndSynced(status) && status.unsaved === 0,
-    );
+      onStatus: this.onStatus,
+      inStep: (status) => connectedAndSynced(status) && status.unsaved === 0,
+      // The copy is kept before anyone hears that the document loaded.
+      onSynced: () => this.store?.keepCopy(),
+    });
+    this.announceUser(this.presentNow());
+    this.link.on('rotated', this.onRotated);
+    this.link.on('permission-denied', this.onPermissionDenied);
     this.provider.on('status', this.onProviderStatus);
-    this.mesh = meshOptions && new PeerMesh(this.doc, this.awareness, meshOptions);
+    this.mesh = this.joinMesh();
     this.paths = new ConnectionPaths(this.awareness, this.provider, this.mesh, () => this.provider.wsconnected);
     this.unfilterRelay = filterRelayTraffic(this.provider, this.doc, this.awareness, this.paths);
-    this.currentNetwork = { mesh, relay: false, directConnections: 0, routes: this.paths.routes };
+    this.currentNetwork = { mesh: this.meshNow(), relay: false, directConnections: 0, routes: this.paths.routes };
     this.paths.on('change', this.onNetworkChange);
-    this.mesh?.on('change', this.onNetworkChange);
-    this.mesh?.on('synced', this.onMeshSynced);
     this.paths.refresh();
     this.saves = new SaveTracker(
       this.provider,
       (origin) => origin !== this.provider && origin !== this.store && !this.paths.isMeshOrigin(origin),
     );
     this.saves.on('unsaved', this.onUnsaved);
-    this.stopReconnectingWhenOnline = reconnectWhenOnline(this.provider);
     if (this.store !== undefined) {
       this.store.on('state', this.onLocalCopyState);
       this.store.load().then(this.onLocalCopyLoaded, () => this.connectProvider());
@@ -170,7 +197,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   /** The current status; see {@link SessionStatus}. */
   get status(): SessionStatus {
-    return this.statusTracker.current;
+    return this.link.status;
   }
 
   /** Everyone in the document, the local session first. */
@@ -185,6 +212,11 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   get destroyed(): boolean {
     return this.isDestroyed;
+  }
+
+  /** The y-webrtc room this session is in (see `meshRoomName`), or `undefined` while it is out of the mesh. */
+  get meshRoom(): string | undefined {
+    return this.mesh?.provider.roomName;
   }
 
   /**
@@ -206,7 +238,19 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
    * {@link SessionDestroyedError} if the session is destroyed first.
    */
   whenSynced(): Promise<void> {
-    return this.statusTracker.whenLoaded();
+    return this.link.whenLoaded();
+  }
+
+  /**
+   * Presents `token` from now on (a renewed link, or another scope): reconnects to the relay with it, and joins or
+   * leaves the mesh as it allows. Also after the relay refused the previous one.
+   */
+  setToken(token: string | undefined): void {
+    if (this.isDestroyed) return;
+    this.refused = false;
+    this.link.setToken(token);
+    this.announceUser(this.presentNow());
+    this.replaceMesh();
   }
 
   /**
@@ -230,9 +274,15 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   private announceUser(present: readonly Presence[]): boolean {
     const taken = new Set(present.filter((p) => p.clientId < this.doc.clientID).map((p) => p.colour));
     const colour = distinctColour(this.user.colour, taken);
+    const role = this.link.status.access === 'view' ? VIEWER_ROLE : undefined;
     const current = (this.awareness.getLocalState() as { user?: AwarenessUser } | null)?.user;
-    if (current?.name === this.user.name && current.color === colour) return false;
-    const field: AwarenessUser = { name: this.user.name, color: colour, colorLight: selectionColour(colour) };
+    if (current?.name === this.user.name && current.color === colour && current.role === role) return false;
+    const field: AwarenessUser = {
+      name: this.user.name,
+      color: colour,
+      colorLight: selectionColour(colour),
+      ...(role === undefined ? {} : { role }),
+    };
     this.awareness.setLocalStateField('user', field);
     return true;
   }
@@ -241,29 +291,108 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
   override destroy(): void {
     if (this.isDestroyed) return;
     this.isDestroyed = true;
-    this.statusTracker.destroy();
     this.provider.off('status', this.onProviderStatus);
-    this.provider.off('sync', this.onSync);
+    this.link.off('rotated', this.onRotated);
+    this.link.off('permission-denied', this.onPermissionDenied);
     this.awareness.off('change', this.onAwarenessChange);
     this.saves.off('unsaved', this.onUnsaved);
     this.saves.destroy();
-    this.stopReconnectingWhenOnline();
     this.store?.off('state', this.onLocalCopyState);
     // Starts the last write of the local copy, which reads the document before it is destroyed below.
     void this.store?.destroy();
     this.paths.off('change', this.onNetworkChange);
     this.paths.destroy();
-    this.mesh?.off('change', this.onNetworkChange);
-    this.mesh?.off('synced', this.onMeshSynced);
-    // Says goodbye to direct peers over the still-open data channels, then closes them.
-    this.mesh?.destroy();
+    void this.leaveMesh();
     this.unfilterRelay();
     // The provider announces our departure over the still-open socket before closing it.
-    this.provider.destroy();
+    this.link.destroy();
     this.awareness.destroy();
     this.doc.destroy();
     super.destroy();
   }
+
+  private get provider(): RelayLink<SessionStatus>['provider'] {
+    return this.link.provider;
+  }
+
+  /** Whether the session is in the mesh: the options and runtime allow it, and the token is not refused or view-only. */
+  private meshNow(): MeshState {
+    if (this.meshSetting !== 'on') return this.meshSetting;
+    return this.mesh === undefined ? 'off' : 'on';
+  }
+
+  /** What the token allows in the mesh, or `undefined` when the session stays out of it. */
+  private meshAccess(): MeshAccess | undefined {
+    if (this.meshSetting !== 'on' || this.refused || this.isDestroyed) return undefined;
+    const token = this.link.token;
+    const claims = token === undefined ? undefined : parseAccessToken(token);
+    // The relay never lets a view token signal: view sessions get everything through the relay.
+    if (claims?.scope === 'view') return undefined;
+    const editGeneration =
+      claims?.scope === 'edit' ? (claims.gen ?? this.knownEditGeneration) : this.knownEditGeneration;
+    return { token, editGeneration };
+  }
+
+  private joinMesh(): PeerMesh | undefined {
+    const access = this.meshAccess();
+    if (access === undefined) return undefined;
+    const mesh = new PeerMesh(
+      this.doc,
+      this.awareness,
+      peerMeshOptions(this.docId, this.relayUrl, this.meshOptions, access),
+    );
+    mesh.on('change', this.onNetworkChange);
+    mesh.on('synced', this.onMeshSynced);
+    return mesh;
+  }
+
+  /** Leaves the mesh; resolves once y-webrtc has closed its room. */
+  private leaveMesh(): Promise<void> {
+    const mesh = this.mesh;
+    if (mesh === undefined) return Promise.resolve();
+    this.mesh = undefined;
+    mesh.off('change', this.onNetworkChange);
+    mesh.off('synced', this.onMeshSynced);
+    // Says goodbye to direct peers over the still-open data channels, then closes them.
+    mesh.destroy();
+    return mesh.whenDestroyed();
+  }
+
+  /** Leaves the mesh and joins the one the token allows now (none, the same room anew, or another generation's). */
+  private replaceMesh(): void {
+    const state = this.awareness.getLocalState();
+    const left = this.leaveMesh();
+    this.mesh = this.joinMesh();
+    this.paths.setMesh(this.mesh);
+    this.onNetworkChange();
+    // Leaving removed this session's awareness state: it is still here, through the relay and the new mesh.
+    void left.then(() => {
+      if (this.isDestroyed || state === null || this.awareness.getLocalState() !== null) return;
+      this.awareness.setLocalState(state);
+      this.paths.refresh();
+    });
+  }
+
+  private readonly onStatus = (status: SessionStatus): void => {
+    if (!this.refused && accessDenialOf(status.relayClose) !== undefined) {
+      // The token was refused (revoked, expired): direct peers must not keep getting this session's edits either.
+      this.refused = true;
+      if (this.mesh !== undefined) this.replaceMesh();
+    }
+    this.emit('status', [status]);
+  };
+
+  private readonly onRotated = (generations: CapabilityGenerations): void => {
+    if (this.isDestroyed || !this.link.connected) return;
+    this.knownEditGeneration = generations.edit;
+    // A new mesh even when the room name stays: data channels to peers whose token was just revoked close.
+    if (this.mesh !== undefined) this.replaceMesh();
+    this.emit('rotated', [generations]);
+  };
+
+  private readonly onPermissionDenied = (reason: string): void => {
+    this.emit('permission-denied', [reason]);
+  };
 
   /** The relay link opened or closed, so the routes through it did too (the status tracker hears it first). */
   private readonly onProviderStatus = (): void => {
@@ -271,33 +400,29 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
     this.onNetworkChange();
   };
 
-  private readonly onSync = (synced: boolean): void => {
-    if (synced) this.store?.keepCopy();
-  };
-
   private connectProvider(): void {
-    if (!this.isDestroyed && !this.provider.shouldConnect) this.provider.connect();
+    if (!this.isDestroyed) this.link.connect();
   }
 
   private readonly onLocalCopyLoaded = ({ exists, unsaved }: { exists: boolean; unsaved: number }): void => {
     if (this.isDestroyed) return;
     this.saves.adopt(unsaved);
-    if (exists) this.statusTracker.update({ loaded: true });
+    if (exists) this.link.update({ loaded: true });
     this.connectProvider();
   };
 
   private readonly onLocalCopyState = (localCopy: LocalCopyState): void => {
-    this.statusTracker.update({ localCopy });
+    this.link.update({ localCopy });
   };
 
   private readonly onUnsaved = (unsaved: number): void => {
     this.store?.setUnsaved(unsaved);
-    this.statusTracker.update({ unsaved });
+    this.link.update({ unsaved });
   };
 
   private readonly onNetworkChange = (): void => {
     const next: NetworkStatus = {
-      mesh: this.currentNetwork.mesh,
+      mesh: this.meshNow(),
       relay: this.provider.wsconnected,
       directConnections: this.mesh?.directPeerIds().size ?? 0,
       routes: this.paths.routes,
@@ -309,7 +434,7 @@ export class DocSession extends ObservableV2<DocSessionEvents> {
 
   /** A peer sent its whole document: it can be shown even while the relay is out of reach. */
   private readonly onMeshSynced = (): void => {
-    this.statusTracker.update({ loaded: true });
+    this.link.update({ loaded: true });
   };
 
   private readonly onAwarenessChange = (): void => {

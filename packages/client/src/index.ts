@@ -2,7 +2,8 @@
  * @packageDocumentation
  * `@meshpad/client` is what a Meshpad editor talks to: a {@link DocSession} per open document (its `Y.Doc`, its local
  * copy in IndexedDB, the connection to the relay, how many changes the relay has not confirmed storing, and awareness of
- * who else is there), the local copies this browser holds, the user's identity in this browser, and document ids.
+ * who else is there), the local copies this browser holds, the user's identity in this browser, document ids, and the
+ * claims of access tokens ({@link parseAccessToken}, {@link accessDenialOf}).
  *
  * ```ts
  * const identity = loadIdentity(localStorage);
@@ -14,6 +15,8 @@
  * ```
  */
 
+export type { AccessScope, AccessToken, SessionAccess } from './access-token.js';
+export { parseAccessToken } from './access-token.js';
 export type { ConnectionState, ProviderSignal } from './connection-state.js';
 export { CONNECTION_STATES, nextConnectionState } from './connection-state.js';
 export { isDocId, newDocId } from './doc-id.js';
@@ -55,11 +58,12 @@ export { DEFAULT_PEER_MESSAGE_LIMITS } from './peer-message-filter.js';
 export type { HeardVia, LinkField, LocalLinks, PeerRoute } from './peer-routes.js';
 export { isOnRelay, LINK_FIELD, PEER_ROUTES, peerRoute, readLinkField } from './peer-routes.js';
 export type { AwarenessUser, Presence } from './presence.js';
-export { ANONYMOUS_NAME, derivePresence } from './presence.js';
+export { ANONYMOUS_NAME, derivePresence, VIEWER_ROLE } from './presence.js';
 export type { RelayClose } from './relay-close.js';
-export { relayClose } from './relay-close.js';
+export { accessDenialOf, relayClose } from './relay-close.js';
 export type { RelayAudience } from './relay-forwarding.js';
 export { awarenessForRelay, updateNeedsRelay } from './relay-forwarding.js';
+export type { CapabilityGenerations } from './relay-link.js';
 export { relaySocketUrl, signalingSocketUrl, YJS_PATH } from './relay-url.js';
 export type { SaveTrackerEvents } from './save-tracker.js';
 export { SaveTracker } from './save-tracker.js';

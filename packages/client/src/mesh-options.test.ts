@@ -49,6 +49,18 @@ describe('peerMeshOptions', () => {
     expect(options.roomName).toBe(meshRoomName(DOC, 'k'));
   });
 
+  it('signals with the session’s token and meets the peers of its edit generation', () => {
+    const options = peerMeshOptions(
+      DOC,
+      'https://pad.example.com',
+      { password: 'k' },
+      { token: 'a.b.c', editGeneration: 2 },
+    );
+    expect(options.signalingUrl).toBe('wss://pad.example.com/signal?token=a.b.c');
+    expect(options.roomName).toBe(meshRoomName(DOC, 'k', 2));
+    expect(peerMeshOptions(DOC, 'http://127.0.0.1:1', {}, { editGeneration: 0 }).roomName).toBe(meshRoomName(DOC));
+  });
+
   it('accepts twice maxConnections offers by default, or what it is told; limits peer messages as told', () => {
     expect(peerMeshOptions(DOC, 'http://127.0.0.1:1', { maxConnections: 3 }).maxIncomingConnections).toBe(6);
     const options = peerMeshOptions(DOC, 'http://127.0.0.1:1', {

@@ -1,3 +1,4 @@
+import { TOKEN_QUERY_PARAMETER } from '@meshpad/protocol';
 import { meshRoomName } from './mesh-room.js';
 import type { PeerMeshOptions } from './peer-mesh.js';
 import { DEFAULT_PEER_MESSAGE_LIMITS, type PeerMessageLimits } from './peer-message-filter.js';
@@ -46,13 +47,34 @@ export const meshState = (options: MeshOptions | false | undefined, scope: objec
   return options?.wrtc !== undefined || hasWebRtc(scope) ? 'on' : 'unsupported';
 };
 
+/** What a session's token lets it do in the mesh: signal with that token, in the room of its edit generation. */
+export interface MeshAccess {
+  /** Sent to the signaling server in its URL (`?token=`), the only place y-webrtc can put it. */
+  readonly token?: string | undefined;
+  /** The room's edit generation, which names the mesh room (see `meshRoomName`). */
+  readonly editGeneration?: number | undefined;
+}
+
+/** `url` with `token` in its query string. */
+const withToken = (url: string, token: string | undefined): string => {
+  if (token === undefined) return url;
+  const withQuery = new URL(url);
+  withQuery.searchParams.set(TOKEN_QUERY_PARAMETER, token);
+  return withQuery.toString();
+};
+
 /** The {@link PeerMeshOptions} of a document's mesh. */
-export const peerMeshOptions = (docId: string, relayUrl: string, options: MeshOptions = {}): PeerMeshOptions => {
+export const peerMeshOptions = (
+  docId: string,
+  relayUrl: string,
+  options: MeshOptions = {},
+  access: MeshAccess = {},
+): PeerMeshOptions => {
   const maxConnections = positiveInteger('maxConnections', options.maxConnections ?? DEFAULT_MAX_DIRECT_PEERS);
   const limits = { ...DEFAULT_PEER_MESSAGE_LIMITS, ...options.peerMessageLimits };
   return {
-    signalingUrl: options.signalingUrl ?? signalingSocketUrl(relayUrl),
-    roomName: meshRoomName(docId, options.password),
+    signalingUrl: withToken(options.signalingUrl ?? signalingSocketUrl(relayUrl), access.token),
+    roomName: meshRoomName(docId, options.password, access.editGeneration),
     password: options.password,
     maxConnections,
     maxIncomingConnections: positiveInteger(

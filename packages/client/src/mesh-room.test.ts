@@ -23,4 +23,18 @@ describe('meshRoomName', () => {
   it('never contains the password', () => {
     expect(meshRoomName(DOC, 'secret-room-key')).not.toContain('secret');
   });
+
+  it('ends with the edit generation once the edit capability was rotated', () => {
+    expect(meshRoomName(DOC, undefined, 0)).toBe(meshRoomName(DOC));
+    expect(meshRoomName(DOC, 'k1', 0)).toBe(meshRoomName(DOC, 'k1'));
+    expect(meshRoomName(DOC, undefined, 3)).toBe(`${MESH_ROOM_PREFIX}${DOC}:g3`);
+    expect(meshRoomName(DOC, 'k1', 1)).toBe(`${meshRoomName(DOC, 'k1')}-g1`);
+    // The relay accepts `meshpad:<room>:<one segment without ':'>`.
+    expect(meshRoomName(DOC, 'k1', 12).split(':')).toHaveLength(3);
+  });
+
+  it('refuses a generation that is not a count', () => {
+    expect(() => meshRoomName(DOC, undefined, -1)).toThrow(RangeError);
+    expect(() => meshRoomName(DOC, undefined, 1.5)).toThrow(/edit generation 1.5/);
+  });
 });

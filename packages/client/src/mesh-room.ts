@@ -21,6 +21,17 @@ const passwordFingerprint = (password: string): string =>
     (b) => b.toString(16).padStart(2, '0'),
   ).join('');
 
-/** The y-webrtc room of a document: `meshpad:<docId>`, or `meshpad:<docId>:<fingerprint>` with a password. */
-export const meshRoomName = (docId: string, password?: string): string =>
-  password ? `${MESH_ROOM_PREFIX}${docId}:${passwordFingerprint(password)}` : `${MESH_ROOM_PREFIX}${docId}`;
+/**
+ * The y-webrtc room of a document: `meshpad:<docId>`, or `meshpad:<docId>:<fingerprint>` with a password. From edit
+ * generation `g` > 0 on (after the edit capability was rotated), `-g<g>` ends the last segment (`meshpad:<docId>:g<g>`
+ * without a password), so peers holding a revoked edit link never meet current ones: the relay serves a token only
+ * `meshpad:<room>` and `meshpad:<room>:<one segment>`.
+ */
+export const meshRoomName = (docId: string, password?: string, editGeneration?: number): string => {
+  if (editGeneration !== undefined && !(Number.isSafeInteger(editGeneration) && editGeneration >= 0)) {
+    throw new RangeError(`Invalid edit generation ${editGeneration}: expected a non-negative integer`);
+  }
+  const generation = editGeneration ? `g${editGeneration}` : '';
+  if (!password) return `${MESH_ROOM_PREFIX}${docId}${generation && `:${generation}`}`;
+  return `${MESH_ROOM_PREFIX}${docId}:${passwordFingerprint(password)}${generation && `-${generation}`}`;
+};

@@ -140,8 +140,19 @@ export class PeerMesh extends ObservableV2<PeerMeshEvents> {
     clearTimeout(this.fillTimer);
     for (const timer of this.connectTimers) clearTimeout(timer);
     this.connectTimers.clear();
+    // y-webrtc's destroy leaves the provider on its signaling connections, which then reconnect for good (also to a
+    // relay that refuses a revoked token); disconnecting first closes those only this provider used.
+    this.provider.disconnect();
     this.provider.destroy();
     super.destroy();
+  }
+
+  /**
+   * Resolves once y-webrtc has closed the room, after {@link PeerMesh.destroy}. Closing it removes the local
+   * awareness state (y-webrtc says goodbye that way), so a session that stays open sets it again then.
+   */
+  whenDestroyed(): Promise<void> {
+    return Promise.resolve(this.provider.key).then(() => undefined);
   }
 
   /** While this peer lacks connections it could start, checks again after {@link FILL_DELAY_MS}. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS_NAME, derivePresence } from './presence.js';
+import { ANONYMOUS_NAME, derivePresence, VIEWER_ROLE } from './presence.js';
 import { colourForUser } from './user-colour.js';
 
 const SELF = 7;
@@ -37,7 +37,24 @@ describe('derivePresence', () => {
 
   it('keeps the announced name and colour', () => {
     const [peer] = derivePresence(new Map([[1, { user: { name: 'Ada', color: '#9540ea' } }]]), SELF);
-    expect(peer).toEqual({ clientId: 1, name: 'Ada', colour: '#9540ea', isSelf: false, hasCursor: false });
+    expect(peer).toEqual({
+      clientId: 1,
+      name: 'Ada',
+      colour: '#9540ea',
+      isSelf: false,
+      hasCursor: false,
+      viewer: false,
+    });
+  });
+
+  it('marks as viewers only the sessions that announce the viewer role', () => {
+    const states = new Map<number, unknown>([
+      [1, { user: { name: 'A', role: VIEWER_ROLE } }],
+      [2, { user: { name: 'B', role: 'Viewer' } }],
+      [3, { user: { name: 'C', role: ['viewer'] } }],
+      [4, { user: { name: 'D' } }],
+    ]);
+    expect(derivePresence(states, SELF).map((p) => p.viewer)).toEqual([true, false, false, false]);
   });
 
   it('shows peers without a user field (stock clients) as anonymous with a colour from their client id', () => {

@@ -15,13 +15,20 @@ export interface Presence {
   readonly isSelf: boolean;
   /** Whether that editor has a cursor in the text (its editor has focus). */
   readonly hasCursor: boolean;
+  /** Whether that session only views the document (it announced the role {@link VIEWER_ROLE}). */
+  readonly viewer: boolean;
 }
+
+/** The `role` a session holding a view token announces in its awareness `user` field. */
+export const VIEWER_ROLE = 'viewer';
 
 /** The awareness field Meshpad (and y-codemirror.next) use for the user's name and colour. */
 export interface AwarenessUser {
   readonly name: string;
   readonly color: string;
   readonly colorLight: string;
+  /** {@link VIEWER_ROLE} for a session that can only view; absent for editors. */
+  readonly role?: typeof VIEWER_ROLE;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -35,12 +42,14 @@ const toPresence = (clientId: number, state: unknown, selfClientId: number): Pre
     colour: isHexColour(user.color) ? user.color : colourForUser(String(clientId)),
     isSelf: clientId === selfClientId,
     hasCursor: isRecord(state) && isRecord(state.cursor),
+    viewer: user.role === VIEWER_ROLE,
   };
 };
 
 /**
  * Turns awareness states into the presence list: the local session first, then everyone else by name.
- * Remote states come from untrusted peers, so names are normalised and only `#rrggbb` colours are kept.
+ * Remote states come from untrusted peers, so names are normalised, only `#rrggbb` colours are kept, and only the
+ * exact role {@link VIEWER_ROLE} marks a viewer.
  */
 export const derivePresence = (states: ReadonlyMap<number, unknown>, selfClientId: number): Presence[] =>
   Array.from(states, ([clientId, state]) => toPresence(clientId, state, selfClientId)).sort(

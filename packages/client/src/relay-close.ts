@@ -1,4 +1,4 @@
-import { type CloseCodeName, closeCodeName, isPermanentClose } from '@meshpad/protocol';
+import { AccessDenial, CloseCode, type CloseCodeName, closeCodeName, isPermanentClose } from '@meshpad/protocol';
 
 /** How the relay closed a session's connection, as its close frame said. */
 export interface RelayClose {
@@ -22,3 +22,15 @@ export const relayClose = (code: number, reason: string): RelayClose => ({
   name: closeCodeName(code),
   permanent: isPermanentClose(code),
 });
+
+const DENIALS: ReadonlySet<string> = new Set(Object.values(AccessDenial));
+
+/**
+ * Why the relay refused this session's token, when `close` is such a refusal (4401 or 4403 with a reason of
+ * `AccessDenial`): an app tells an invalid link from a revoked or an expired one by it.
+ */
+export const accessDenialOf = (close: RelayClose | undefined): AccessDenial | undefined => {
+  if (close === undefined) return undefined;
+  if (close.code !== CloseCode.Unauthorized.code && close.code !== CloseCode.Forbidden.code) return undefined;
+  return DENIALS.has(close.reason) ? (close.reason as AccessDenial) : undefined;
+};

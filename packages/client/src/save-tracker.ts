@@ -18,7 +18,8 @@ const MESSAGE_SYNC = 0;
  * (PROTOCOL.md, "Save confirmation"). Each local transaction is one change. After the provider's sync step 2 has
  * gone out on a connection (which carries everything the relay lacked, deletions included) and after every later
  * local change, the tracker sends `[100, seq]`; the relay's `[101, seq]` confirms every change made before that
- * request. A stock y-websocket server never answers, so the count then never falls to zero.
+ * request. A stock y-websocket server never answers, so the count then never falls to zero. Every connection sends
+ * at least the request after its sync step 2, which also marks it a Meshpad client for the relay.
  */
 export class SaveTracker extends ObservableV2<SaveTrackerEvents> {
   private made = 0;
@@ -81,7 +82,9 @@ export class SaveTracker extends ObservableV2<SaveTrackerEvents> {
     queueMicrotask(() => {
       if (socket === null || socket !== this.provider.ws) return;
       this.readySocket = socket;
-      this.sendRequest();
+      // Also with nothing to confirm: a save request tells the relay that this client reads Meshpad's messages, so it
+      // is told when a capability of the room is rotated (PROTOCOL.md, "Revocation").
+      this.sendRequest(true);
     });
   };
 
@@ -120,10 +123,10 @@ export class SaveTracker extends ObservableV2<SaveTrackerEvents> {
     });
   }
 
-  private sendRequest(): void {
+  private sendRequest(evenIfAllConfirmed = false): void {
     const socket = this.provider.ws;
     if (socket === null || socket !== this.readySocket || socket.readyState !== socket.OPEN) return;
-    if (this.made === this.confirmed) return;
+    if (this.made === this.confirmed && !evenIfAllConfirmed) return;
     const seq = this.nextSeq++;
     this.requests.set(seq, this.made);
     socket.send(encodeSaveRequest(seq));

@@ -67,9 +67,21 @@ describe('WorkspaceSession against a stock y-websocket server', () => {
     const session = open(newDocId());
     const seen: WorkspaceStatus[] = [];
     session.on('status', (status) => seen.push(status));
-    expect(session.status).toEqual({ connection: 'connecting', synced: false, loaded: false, relayClose: undefined });
+    expect(session.status).toEqual({
+      connection: 'connecting',
+      synced: false,
+      loaded: false,
+      relayClose: undefined,
+      access: 'none',
+    });
     await session.whenSynced();
-    expect(session.status).toEqual({ connection: 'connected', synced: true, loaded: true, relayClose: undefined });
+    expect(session.status).toEqual({
+      connection: 'connected',
+      synced: true,
+      loaded: true,
+      relayClose: undefined,
+      access: 'none',
+    });
     expect(seen.at(-1)).toEqual(session.status);
     expect(workspaceRoomName(session.workspaceId)).toBe(`workspace/${session.workspaceId}`);
   });

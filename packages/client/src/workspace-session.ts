@@ -9,13 +9,12 @@ import {
 } from '@meshpad/crdt';
 import { ObservableV2 } from 'lib0/observable';
 import { Awareness } from 'y-protocols/awareness';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import type { SessionAccess } from './access-token.js';
 import type { ConnectionState } from './connection-state.js';
 import { isDocId, newDocId } from './doc-id.js';
 import type { RelayClose } from './relay-close.js';
-import { relaySocketUrl } from './relay-url.js';
-import { StatusTracker } from './status-tracker.js';
+import { RelayLink } from './relay-link.js';
 import { readTitle, type WorkspaceDocument, workspaceDocuments } from './workspace-documents.js';
 import { normaliseDocTitle, normaliseTag, normaliseWorkspaceName } from './workspace-labels.js';
 
@@ -46,6 +45,8 @@ export interface WorkspaceStatus {
   readonly loaded: boolean;
   /** How the relay last closed the connection, kept until the session is connected and synced again. */
   readonly relayClose: RelayClose | undefined;
+  /** What the session's token allows, or `none` without one (see `SessionStatus.access`). */
+  readonly access: SessionAccess;
 }
 
 /** Data in the workspace that this session cannot use: undecodable bytes, or timestamps too far in the future. */
@@ -66,6 +67,8 @@ export interface WorkspaceSessionOptions {
   readonly crossTab?: boolean;
   /** Physical time for the clock that orders titles (default `Date.now`); for tests. */
   readonly now?: () => number;
+  /** The access token of the workspace's link, sent as for documents (`DocSessionOptions.token`). */
+  readonly token?: string;
 }
 
 export type WorkspaceSessionEvents = {
@@ -89,13 +92,12 @@ export type WorkspaceSessionEvents = {
 export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
   readonly workspaceId: string;
   readonly doc: Y.Doc;
-  private readonly provider: WebsocketProvider;
+  private readonly link: RelayLink<WorkspaceStatus>;
   private readonly awareness: Awareness;
   private readonly documentSet: YOrSet;
   private readonly titles: YLwwMap;
   private readonly tagSet: YOrSet;
   private readonly nameRegister: YLwwRegister;
-  private readonly statusTracker: StatusTracker<WorkspaceStatus>;
   private currentDocuments: readonly WorkspaceDocument[] = [];
   private isDestroyed = false;
 
@@ -104,7 +106,6 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
     if (!isDocId(options.workspaceId)) {
       throw new RangeError(`Invalid workspace id "${options.workspaceId}": expected 22 base64url characters`);
     }
-    const serverUrl = relaySocketUrl(options.relayUrl);
     this.workspaceId = options.workspaceId;
     this.doc = new Y.Doc();
     // One clock for both last-writer-wins types: they belong to the same replica.
@@ -119,22 +120,22 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
     // provider, because the provider would not release its timer.
     this.awareness = new Awareness(this.doc);
     this.awareness.setLocalState(null);
-    this.provider = new WebsocketProvider(serverUrl, workspaceRoomName(options.workspaceId), this.doc, {
+    this.link = new RelayLink<WorkspaceStatus>({
+      relayUrl: options.relayUrl,
+      room: workspaceRoomName(options.workspaceId),
+      doc: this.doc,
       awareness: this.awareness,
+      token: options.token,
+      WebSocket: options.WebSocket,
       disableBc: options.crossTab === false,
-      ...(options.WebSocket === undefined ? {} : { WebSocketPolyfill: options.WebSocket as typeof WebSocket }),
+      initial: { connection: 'connecting', synced: false, loaded: false, relayClose: undefined },
+      onStatus: (status) => this.emit('status', [status]),
     });
-    this.statusTracker = new StatusTracker<WorkspaceStatus>(
-      this.provider,
-      workspaceRoomName(options.workspaceId),
-      { connection: 'connecting', synced: false, loaded: false, relayClose: undefined },
-      (status) => this.emit('status', [status]),
-    );
   }
 
   /** The current status; see {@link WorkspaceStatus}. */
   get status(): WorkspaceStatus {
-    return this.statusTracker.current;
+    return this.link.status;
   }
 
   /** The documents in the workspace, ordered by id. */
@@ -229,16 +230,20 @@ export class WorkspaceSession extends ObservableV2<WorkspaceSessionEvents> {
    * {@link SessionDestroyedError} if the session is destroyed first.
    */
   whenSynced(): Promise<void> {
-    return this.statusTracker.whenLoaded();
+    return this.link.whenLoaded();
+  }
+
+  /** Presents `token` from now on and reconnects with it (also after the relay refused the previous one). */
+  setToken(token: string | undefined): void {
+    if (!this.isDestroyed) this.link.setToken(token);
   }
 
   /** Closes the connection and releases the document. The workspace stays on the relay. */
   override destroy(): void {
     if (this.isDestroyed) return;
     this.isDestroyed = true;
-    this.statusTracker.destroy();
     for (const binding of [this.documentSet, this.titles, this.tagSet, this.nameRegister]) binding.destroy();
-    this.provider.destroy();
+    this.link.destroy();
     this.awareness.destroy();
     this.doc.destroy();
     super.destroy();

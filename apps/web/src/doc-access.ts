@@ -1,4 +1,4 @@
-import { isDocId, type KeyValueStorage } from '@meshpad/client';
+import { isDocId, type KeyValueStorage, parseAccessToken } from '@meshpad/client';
 import { ACCESS_SCOPES, type AccessScope, isAccessToken, parseLinkFragment, withoutTokens } from './link-fragment.js';
 
 /** Storage key of the access this browser holds, per document id. */
@@ -102,3 +102,10 @@ export const sessionToken = (access: DocAccess): string | undefined => {
   const scope = strongestScope(access);
   return scope === undefined ? undefined : access[scope];
 };
+
+/**
+ * The generation of the edit link this browser holds, for an owner's session: it joins that link's mesh, where the
+ * editors holding it are. Undefined without an edit token or a readable `gen`.
+ */
+export const editGenerationOf = (access: DocAccess): number | undefined =>
+  access.edit === undefined ? undefined : parseAccessToken(access.edit)?.gen;

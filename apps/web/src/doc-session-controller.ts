@@ -19,6 +19,8 @@ export interface DocSessionControllerOptions {
   readonly roomKey?: string | undefined;
   /** The access token the session presents to the relay (doc-access.ts `sessionToken`), if this browser holds one. */
   readonly token?: string | undefined;
+  /** For an owner: the generation of the edit link this browser holds, whose mesh the session joins. */
+  readonly editGeneration?: number | undefined;
 }
 
 /**
@@ -34,6 +36,7 @@ export class DocSessionController implements ReactiveController {
     unsaved: 0,
     localCopy: { state: 'loading' },
     relayClose: undefined,
+    access: 'none',
   };
   presence: readonly Presence[] = [];
   network: NetworkStatus = { mesh: 'off', relay: false, directConnections: 0, routes: new Map() };
@@ -47,13 +50,15 @@ export class DocSessionController implements ReactiveController {
   }
 
   hostConnected(): void {
-    const { docId, relayUrl, storage, roomKey } = this.options();
+    const { docId, relayUrl, storage, roomKey, token, editGeneration } = this.options();
     const identity = loadIdentity(storage);
     const session = new DocSession({
       docId,
       relayUrl,
       user: identity,
       mesh: { password: roomKey, iceServers: iceServers() },
+      ...(token === undefined ? {} : { token }),
+      ...(editGeneration === undefined ? {} : { editGeneration }),
     });
     session.on('status', this.onStatus);
     session.on('presence', this.onPresence);

@@ -1,7 +1,7 @@
 import { type KeyValueStorage, MAX_DOC_TITLE_LENGTH } from '@meshpad/client';
 import { css, html, LitElement } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { sessionToken, strongestScope } from './doc-access.js';
+import { editGenerationOf, sessionToken, strongestScope } from './doc-access.js';
 import { DocAccessController } from './doc-access-controller.js';
 import { DocSessionController } from './doc-session-controller.js';
 import { displayTitle } from './doc-title.js';
@@ -148,6 +148,7 @@ export class MpDocPage extends LitElement {
     storage: this.storage,
     roomKey: this.roomKey,
     token: sessionToken(this.access.access),
+    editGeneration: editGenerationOf(this.access.access),
   }));
 
   /** Registers itself with this element: warns before the page is left while a change is only in memory. */

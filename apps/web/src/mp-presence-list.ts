@@ -73,6 +73,15 @@ export class MpPresenceList extends LitElement {
         flex: none;
       }
 
+      .viewer {
+        flex: none;
+        font-size: 0.8em;
+        padding: 0 0.4em;
+        border: 1px solid currentColor;
+        border-radius: 0.6em;
+        opacity: 0.8;
+      }
+
       .details {
         grid-column: 2;
       }
@@ -98,6 +107,7 @@ export class MpPresenceList extends LitElement {
             <span class="who">
               <span class="name" title=${person.name}>${person.name}</span>
               ${person.isSelf ? html`<span class="you">(you)</span>` : null}
+              ${person.viewer ? html`<span class="viewer" title="Holds a view-only link">viewer</span>` : null}
             </span>
             ${
               editing || routeText

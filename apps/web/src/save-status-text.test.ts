@@ -10,6 +10,7 @@ const status = (overrides: Partial<SessionStatus>): SessionStatus => ({
   unsaved: 0,
   localCopy: { state: 'ready' },
   relayClose: undefined,
+  access: 'edit',
   ...overrides,
 });
 

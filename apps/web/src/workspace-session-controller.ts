@@ -12,7 +12,13 @@ export interface WorkspaceSessionControllerOptions {
  */
 export class WorkspaceSessionController implements ReactiveController {
   session: WorkspaceSession | undefined;
-  status: WorkspaceStatus = { connection: 'connecting', synced: false, loaded: false, relayClose: undefined };
+  status: WorkspaceStatus = {
+    connection: 'connecting',
+    synced: false,
+    loaded: false,
+    relayClose: undefined,
+    access: 'none',
+  };
   documents: readonly WorkspaceDocument[] = [];
   name: string | undefined;
   /** The last piece of workspace data that could not be used, if any. */

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RelayProcess, startRelay } from './relay-process.js';
+import { type RelayOptions, type RelayProcess, startRelay } from './relay-process.js';
 
 /** A built relay of one test's own, which the test can stop and start again on the same port and data. */
 export interface DedicatedRelay {
@@ -16,11 +16,14 @@ export interface DedicatedRelay {
 }
 
 /** Starts a relay for one test, logging to `test-results/<name>.log`. */
-export const startDedicatedRelay = async (name: string): Promise<DedicatedRelay> => {
+export const startDedicatedRelay = async (
+  name: string,
+  options: Pick<RelayOptions, 'auth'> = {},
+): Promise<DedicatedRelay> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'meshpad-e2e-dedicated-'));
   const logFile = (run: number) => join(import.meta.dirname, '..', 'test-results', `${name}-${run}.log`);
   let runs = 1;
-  let current: RelayProcess | undefined = await startRelay(logFile(runs), { dataDir });
+  let current: RelayProcess | undefined = await startRelay(logFile(runs), { ...options, dataDir });
   const { url, port } = current;
   return {
     url,
@@ -31,7 +34,7 @@ export const startDedicatedRelay = async (name: string): Promise<DedicatedRelay>
     start: async () => {
       if (current !== undefined) return;
       runs++;
-      current = await startRelay(logFile(runs), { dataDir, port });
+      current = await startRelay(logFile(runs), { ...options, dataDir, port });
     },
     dispose: async () => {
       await current?.stop();

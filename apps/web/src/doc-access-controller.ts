@@ -12,6 +12,9 @@ import { registerDoc } from './doc-registration.js';
 import type { AccessScope } from './link-fragment.js';
 import { fetchRelayInfo, mintToken, type RelayApiResult, type RelayInfo, rotateCapability } from './relay-api.js';
 
+/** Longest a new document's session waits for its registration before it connects without the owner's token. */
+const REGISTRATION_WAIT_MS = 3000;
+
 export interface DocAccessControllerOptions {
   readonly docId: string;
   readonly storage: KeyValueStorage;
@@ -33,6 +36,11 @@ export class DocAccessController implements ReactiveController {
   access: DocAccess = {};
   /** The relay's mode, once known; undefined while offline or against a relay without the API. */
   info: RelayInfo | undefined;
+  /**
+   * Settles once a document created here is registered, or after at most {@link REGISTRATION_WAIT_MS}: the session
+   * waits for it, so that it connects with the owner's token at once. Undefined when there is nothing to wait for.
+   */
+  registration: Promise<void> | undefined;
   private connected = false;
 
   constructor(
@@ -92,7 +100,13 @@ export class DocAccessController implements ReactiveController {
   /** Back online (or just opened): register a document created here, and learn the relay's mode. */
   private readonly onOnline = (): void => {
     const { docId, storage, origin } = this.options();
-    if (this.access.unregistered === true) void registerDoc(storage, origin, docId).then(() => this.reload());
+    if (this.access.unregistered === true && navigator.onLine) {
+      const registered = registerDoc(storage, origin, docId).then(() => this.reload());
+      this.registration = Promise.race([
+        registered,
+        new Promise<void>((resolve) => setTimeout(resolve, REGISTRATION_WAIT_MS)),
+      ]);
+    }
     if (this.info === undefined) {
       void fetchRelayInfo(origin).then((result) => {
         if (!result.ok || !this.connected) return;

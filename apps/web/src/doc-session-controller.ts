@@ -21,6 +21,11 @@ export interface DocSessionControllerOptions {
   readonly token?: string | undefined;
   /** For an owner: the generation of the edit link this browser holds, whose mesh the session joins. */
   readonly editGeneration?: number | undefined;
+  /**
+   * Settles when the session may start: a document created here is registered first (briefly), so that its first
+   * connection presents the owner's token rather than being refused.
+   */
+  readonly ready?: Promise<unknown> | undefined;
 }
 
 /**
@@ -49,7 +54,22 @@ export class DocSessionController implements ReactiveController {
     host.addController(this);
   }
 
+  /** Counts starts, so that a start still waiting for `ready` when the host disconnects or restarts does nothing. */
+  private starts = 0;
+
   hostConnected(): void {
+    const ready = this.options().ready;
+    if (ready === undefined) {
+      this.start();
+      return;
+    }
+    const start = ++this.starts;
+    void ready.finally(() => {
+      if (start === this.starts) this.start();
+    });
+  }
+
+  private start(): void {
     const { docId, relayUrl, storage, roomKey, token, editGeneration } = this.options();
     const identity = loadIdentity(storage);
     const session = new DocSession({
@@ -72,6 +92,7 @@ export class DocSessionController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    this.starts++;
     const session = this.session;
     if (session === undefined) return;
     session.off('status', this.onStatus);

@@ -149,6 +149,7 @@ export class MpDocPage extends LitElement {
     roomKey: this.roomKey,
     token: sessionToken(this.access.access),
     editGeneration: editGenerationOf(this.access.access),
+    ready: this.access.registration,
   }));
 
   /** Registers itself with this element: warns before the page is left while a change is only in memory. */

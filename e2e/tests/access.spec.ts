@@ -1,0 +1,79 @@
+import { startDedicatedRelay } from '../support/dedicated-relay.js';
+import { editorContent, editorText, type Person } from '../support/fixtures.js';
+import { dataChannelStats, expect, peopleByRoute, test } from '../support/webrtc.js';
+
+/** Clicks at the end of the text and types `text`. */
+const typeAtEnd = async (person: Person, text: string): Promise<void> => {
+  await editorContent(person.page).click();
+  await person.page.keyboard.press('ControlOrMeta+End');
+  await person.page.keyboard.type(text);
+};
+
+/** The link of `scope` the owner's Share dialog shows, read with the dialog open and closed again. */
+const sharedLink = async (owner: Person, scope: 'edit' | 'view'): Promise<string> => {
+  await owner.page.getByRole('button', { name: 'Share' }).click();
+  const input = owner.page.locator(`section[data-scope=${scope}] input`);
+  await expect(input).toHaveValue(/#.*(edit|view)=/);
+  const link = await input.inputValue();
+  await owner.page.keyboard.press('Escape');
+  return link;
+};
+
+// A relay of its own that requires tokens, as every relay beyond loopback does.
+test('an owner shares edit and view links; rotating the edit link cuts its holder off, mesh included', async ({
+  peer,
+}) => {
+  test.setTimeout(90_000);
+  const relay = await startDedicatedRelay('access', { auth: 'required' });
+  try {
+    const alice = await peer('Alice', { baseURL: relay.url });
+    await alice.page.goto('/');
+    await alice.page.getByRole('button', { name: 'New document' }).click();
+    await expect(editorContent(alice.page)).toBeVisible();
+    const editLink = await sharedLink(alice, 'edit');
+    const viewLink = await sharedLink(alice, 'view');
+    // The owner's tokens are kept by the browser, not left in the address bar.
+    expect(alice.page.url()).not.toMatch(/owner=|edit=|view=/);
+    await typeAtEnd(alice, 'Shared text.');
+
+    // Bob has the view link: he sees live text, cannot change it, and others see him as a viewer.
+    const bob = await peer('Bob', { baseURL: relay.url });
+    await bob.page.goto(viewLink);
+    await expect.poll(() => editorText(bob.page)).toBe('Shared text.');
+    expect(bob.page.url()).not.toContain('view=');
+    await editorContent(bob.page).click();
+    await bob.page.keyboard.type('vandalism');
+    await typeAtEnd(alice, ' Live.');
+    await expect.poll(() => editorText(bob.page)).toBe('Shared text. Live.');
+    await expect.poll(() => editorText(alice.page)).toBe('Shared text. Live.');
+    await expect(alice.page.locator('mp-presence-list li', { hasText: 'Bob' })).toContainText('viewer');
+
+    // Carol has the edit link: she edits, peer-to-peer with the owner.
+    const carol = await peer('Carol', { baseURL: relay.url, relayStops: true });
+    await carol.page.goto(editLink);
+    await expect.poll(() => editorText(carol.page)).toBe('Shared text. Live.');
+    await expect(peopleByRoute(alice.page, 'direct')).toContainText('Carol', { timeout: 15_000 });
+    await typeAtEnd(carol, ' Carol writes.');
+    await expect.poll(() => editorText(alice.page)).toBe('Shared text. Live. Carol writes.');
+    await expect.poll(() => editorText(bob.page)).toBe('Shared text. Live. Carol writes.');
+    expect((await dataChannelStats(carol.page)).openChannels).toBeGreaterThanOrEqual(1);
+
+    // Alice revokes the edit link: Carol is told, her channel to Alice closes, her later edits stay with her.
+    await alice.page.getByRole('button', { name: 'Share' }).click();
+    alice.page.once('dialog', (dialog) => dialog.accept());
+    await alice.page.getByRole('button', { name: 'Revoke and replace the edit link' }).click();
+    await expect(alice.page.locator('section[data-scope=edit] input')).not.toHaveValue(editLink);
+    await alice.page.keyboard.press('Escape');
+    await expect(carol.page.getByRole('alert')).toContainText('revoked', { timeout: 5_000 });
+    await expect.poll(async () => (await dataChannelStats(carol.page)).openChannels, { timeout: 10_000 }).toBe(0);
+    await typeAtEnd(carol, ' Unsent.');
+    await expect.poll(() => editorText(carol.page)).toBe('Shared text. Live. Carol writes. Unsent.');
+    await typeAtEnd(alice, ' Alice goes on.');
+    await expect.poll(() => editorText(bob.page)).toBe('Shared text. Live. Carol writes. Alice goes on.');
+    expect(await editorText(alice.page)).toBe('Shared text. Live. Carol writes. Alice goes on.');
+    // Closed before their relay stops, which their pages would otherwise report.
+    for (const person of [alice, bob, carol]) await person.context.close();
+  } finally {
+    await relay.dispose();
+  }
+});

@@ -63,6 +63,12 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
 };
 
 const EMPTY_STATE_VECTOR_LENGTH = 1;
+
+/** The clients of an admission's client, clock pairs, read only as far as the caller iterates. */
+function* clientsOf(clocks: Float64Array): Generator<number> {
+  for (let i = 0; i < clocks.length; i += 2) yield clocks[i]!;
+}
+
 /**
  * Frames of a room that may wait while one of its large updates is judged in the intake thread: one
  * frame of the largest size accepted by default, far more than a room's typing in the ~100 ms that takes.
@@ -308,15 +314,10 @@ export class Room {
    * takes the id of a regular update that holds one client's structs only (`mayIntroduce`), as a local transaction
    * does, when nobody owns it; a sync step 2 or a restored copy carries other clients' edits and takes nothing.
    */
-  private noteWriter(
-    writer: Connection,
-    clocks: ReadonlyArray<readonly [client: number, clock: number]>,
-    mayIntroduce: boolean,
-  ): void {
-    const clients = clocks.map(([client]) => client);
-    this.clockOwners.renew(writer, clients);
-    if (!mayIntroduce || clients.length !== 1 || this.awareness.hasOwnId(writer)) return;
-    const client = clients[0]!;
+  private noteWriter(writer: Connection, clocks: Float64Array, mayIntroduce: boolean): void {
+    this.clockOwners.renew(writer, clientsOf(clocks));
+    if (!mayIntroduce || clocks.length !== 2 || this.awareness.hasOwnId(writer)) return;
+    const client = clocks[0]!;
     if (this.awareness.ownConnectionOf(client) === undefined) this.clockOwners.introduce(writer, client);
   }
 

@@ -98,6 +98,8 @@ export class Room {
   private readonly clockOwners: ClockOwners<Connection>;
   private doc = new DocState();
   private index = new DocIndex();
+  /** The sync step 1 every joiner is sent, for the state vector it was made of. */
+  private step1: { readonly stateVector: Uint8Array; readonly frame: Uint8Array } | undefined;
   /** The sync step 2 of the whole document, for the state it was made of. */
   private wholeStep2: { readonly state: Uint8Array; readonly frame: Uint8Array } | undefined;
   /** Bytes admitted but not yet stored. */
@@ -145,7 +147,7 @@ export class Room {
   /** Adds a connection once the room is loaded: sends sync step 1 and the current awareness. */
   join(conn: Connection): void {
     this.connections.add(conn);
-    conn.send(encodeSyncStep1(this.stateVector()));
+    conn.send(this.syncStep1());
     const present = this.awareness.entries();
     if (present.length > 0) conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(present)));
   }
@@ -170,6 +172,17 @@ export class Room {
     const intake: Intake = { ready: [], refusals: [] };
     this.releaseHeld(intake);
     return intake;
+  }
+
+  /**
+   * The sync step 1 a joiner is sent, kept until the state vector changes: it names every client of
+   * the document (100,000 clients: over 1 MB), and a client that reconnects in a loop would otherwise
+   * cost a copy of it each time.
+   */
+  private syncStep1(): Uint8Array {
+    const stateVector = this.stateVector();
+    if (this.step1?.stateVector !== stateVector) this.step1 = { stateVector, frame: encodeSyncStep1(stateVector) };
+    return this.step1.frame;
   }
 
   /**

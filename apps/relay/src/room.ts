@@ -63,6 +63,12 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
 };
 
 const EMPTY_STATE_VECTOR_LENGTH = 1;
+
+/** The clients of an admission's client, clock pairs, read only as far as the caller iterates. */
+function* clientsOf(clocks: Float64Array): Generator<number> {
+  for (let i = 0; i < clocks.length; i += 2) yield clocks[i]!;
+}
+
 /**
  * Frames of a room that may wait while one of its large updates is judged in the intake thread: one
  * frame of the largest size accepted by default, far more than a room's typing in the ~100 ms that takes.
@@ -92,6 +98,8 @@ export class Room {
   private readonly clockOwners: ClockOwners<Connection>;
   private doc = new DocState();
   private index = new DocIndex();
+  /** The sync step 1 every joiner is sent, for the state vector it was made of. */
+  private step1: { readonly stateVector: Uint8Array; readonly frame: Uint8Array } | undefined;
   /** The sync step 2 of the whole document, for the state it was made of. */
   private wholeStep2: { readonly state: Uint8Array; readonly frame: Uint8Array } | undefined;
   /** Bytes admitted but not yet stored. */
@@ -139,7 +147,7 @@ export class Room {
   /** Adds a connection once the room is loaded: sends sync step 1 and the current awareness. */
   join(conn: Connection): void {
     this.connections.add(conn);
-    conn.send(encodeSyncStep1(this.stateVector()));
+    conn.send(this.syncStep1());
     const present = this.awareness.entries();
     if (present.length > 0) conn.send(encodeAwarenessMessage(encodeAwarenessUpdate(present)));
   }
@@ -164,6 +172,17 @@ export class Room {
     const intake: Intake = { ready: [], refusals: [] };
     this.releaseHeld(intake);
     return intake;
+  }
+
+  /**
+   * The sync step 1 a joiner is sent, kept until the state vector changes: it names every client of
+   * the document (100,000 clients: over 1 MB), and a client that reconnects in a loop would otherwise
+   * cost a copy of it each time.
+   */
+  private syncStep1(): Uint8Array {
+    const stateVector = this.stateVector();
+    if (this.step1?.stateVector !== stateVector) this.step1 = { stateVector, frame: encodeSyncStep1(stateVector) };
+    return this.step1.frame;
   }
 
   /**
@@ -308,15 +327,10 @@ export class Room {
    * takes the id of a regular update that holds one client's structs only (`mayIntroduce`), as a local transaction
    * does, when nobody owns it; a sync step 2 or a restored copy carries other clients' edits and takes nothing.
    */
-  private noteWriter(
-    writer: Connection,
-    clocks: ReadonlyArray<readonly [client: number, clock: number]>,
-    mayIntroduce: boolean,
-  ): void {
-    const clients = clocks.map(([client]) => client);
-    this.clockOwners.renew(writer, clients);
-    if (!mayIntroduce || clients.length !== 1 || this.awareness.hasOwnId(writer)) return;
-    const client = clients[0]!;
+  private noteWriter(writer: Connection, clocks: Float64Array, mayIntroduce: boolean): void {
+    this.clockOwners.renew(writer, clientsOf(clocks));
+    if (!mayIntroduce || clocks.length !== 2 || this.awareness.hasOwnId(writer)) return;
+    const client = clocks[0]!;
     if (this.awareness.ownConnectionOf(client) === undefined) this.clockOwners.introduce(writer, client);
   }
 

@@ -191,7 +191,7 @@ describe('admitUpdate', () => {
     const both = Y.encodeStateAsUpdate(other);
     const admission = admitUpdate(index, both, Y.decodeUpdate(both), claimed) as Admitted;
     expect(admission.ready).toBeUndefined();
-    expect(admission.clocks).toEqual([]);
+    expect(admission.clocks).toEqual(new Float64Array());
     // The held part keeps the claimed run whole: its overlap is trimmed when it is judged again.
     const held = Y.decodeUpdate(admission.held!).structs.map((s) => [s.id.client, s.id.clock + s.length]);
     expect(held.sort()).toEqual([

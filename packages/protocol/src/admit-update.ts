@@ -22,14 +22,25 @@ export type Admission =
        * client the document lacks, they add bytes and delete nothing.
        */
       readonly readyStructs: number;
-      /** The clocks and deleted ranges `ready` adds; pass to {@link commitAdmission}. */
-      readonly clocks: ReadonlyArray<readonly [client: number, clock: number]>;
+      /**
+       * The clocks `ready` advances, as client, clock pairs one after another (one typed array, not an
+       * array per client: an update of 10,000 clients is judged in another thread and sent back), and the
+       * deleted ranges it adds; pass to {@link commitAdmission}.
+       */
+      readonly clocks: Float64Array;
       readonly deletes: readonly DeletedRange[];
     };
 
+/**
+ * One client's structs in an update, as indexes into the update's structs (not a copy of them: an
+ * update may hold 10,000 runs of one struct each).
+ */
 interface Run {
   readonly client: number;
-  readonly structs: Array<Y.Item | Y.GC | Y.Skip>;
+  /** Index of the run's first struct. */
+  readonly start: number;
+  /** Index one past the run's last struct. */
+  end: number;
   /** Index of the first struct the document does not wholly hold yet. */
   first: number;
   /** Index of the first struct not admitted (yet). */
@@ -48,16 +59,16 @@ function groupRuns(structs: DecodedUpdate['structs']): Run[] | string {
   const runs: Run[] = [];
   const seen = new Set<number>();
   let current: Run | undefined;
-  for (const struct of structs) {
-    const client = struct.id.client;
+  for (let i = 0; i < structs.length; i++) {
+    const client = structs[i]!.id.client;
     if (current === undefined || current.client !== client) {
       // Yjs keeps only the last run of a client that appears twice: the others would vanish.
       if (seen.has(client)) return `client ${client} appears in two runs of structs`;
       seen.add(client);
-      current = { client, structs: [], first: 0, next: 0 };
+      current = { client, start: i, end: i, first: i, next: i };
       runs.push(current);
     }
-    current.structs.push(struct);
+    current.end = i + 1;
   }
   return runs;
 }
@@ -67,14 +78,12 @@ function groupRuns(structs: DecodedUpdate['structs']): Run[] | string {
  * clock order and does not wait for its own later clocks, so a reference at or after the struct
  * itself throws inside every replica's transaction, forever.
  */
-function checkOwnReferences(runs: readonly Run[]): string | undefined {
-  for (const run of runs) {
-    for (const struct of run.structs) {
-      if (!(struct instanceof Y.Item)) continue;
-      for (const ref of refsOf(struct)) {
-        if (ref.client === struct.id.client && ref.clock >= struct.id.clock) {
-          return `struct ${struct.id.client}:${struct.id.clock} refers to its own client's clock ${ref.clock}, at or after itself`;
-        }
+function checkOwnReferences(structs: DecodedUpdate['structs']): string | undefined {
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    for (const ref of refsOf(struct)) {
+      if (ref.client === struct.id.client && ref.clock >= struct.id.clock) {
+        return `struct ${struct.id.client}:${struct.id.clock} refers to its own client's clock ${ref.clock}, at or after itself`;
       }
     }
   }
@@ -101,7 +110,7 @@ export function admitUpdate(
   const grouped = groupRuns(decoded.structs);
   if (typeof grouped === 'string') return { kind: 'refused', reason: grouped };
   const runs = grouped;
-  const ownFault = checkOwnReferences(runs);
+  const ownFault = checkOwnReferences(decoded.structs);
   if (ownFault !== undefined) return { kind: 'refused', reason: ownFault };
   return split(index, update, decoded, runs, claimed);
 }
@@ -133,7 +142,7 @@ export function consultedClients(decoded: DecodedUpdate): { clients: number[]; d
  */
 export function neverIntegrates(decoded: DecodedUpdate): string | undefined {
   const runs = groupRuns(decoded.structs);
-  return typeof runs === 'string' ? runs : checkOwnReferences(runs);
+  return typeof runs === 'string' ? runs : checkOwnReferences(decoded.structs);
 }
 
 function split(
@@ -143,6 +152,7 @@ function split(
   runs: Run[],
   claimed: ClaimedBy,
 ): Admission {
+  const { structs } = decoded;
   const clocks = new Map<number, number>();
   const clockOf = (client: number) => clocks.get(client) ?? index.clock(client);
   const waiting = new Map<number, Run[]>();
@@ -155,8 +165,8 @@ function split(
     const start = clockOf(run.client);
     const isClaimed = claimed(run.client);
     let blockedOn: number | undefined;
-    while (run.next < run.structs.length) {
-      const struct = run.structs[run.next]!;
+    while (run.next < run.end) {
+      const struct = structs[run.next]!;
       const end = struct.id.clock + struct.length;
       const have = clockOf(run.client);
       if (end <= have) {
@@ -189,21 +199,26 @@ function split(
     }
   }
 
-  const readyRuns: StructRun[] = [];
-  const heldRuns: StructRun[] = [];
+  // Runs are copied out (`readyRuns`, `heldRuns`) only when an update has to be encoded: one that is
+  // admitted whole and unchanged is kept as it came.
+  const offsetOf = (run: Run) => Math.max(0, index.clock(run.client) - structs[run.first]!.id.clock);
   let readyStructs = 0;
+  let anyHeldRun = false;
   for (const run of runs) {
     if (run.next > run.first) {
-      const first = run.structs[run.first]!;
-      const offset = Math.max(0, index.clock(run.client) - first.id.clock);
-      if (offset > 0) changed = true;
-      const structs = run.structs.slice(run.first, run.next);
-      readyStructs += structs.length;
-      readyRuns.push({ client: run.client, structs, offset });
+      readyStructs += run.next - run.first;
+      if (offsetOf(run) > 0) changed = true;
     }
-    if (run.next < run.structs.length)
-      heldRuns.push({ client: run.client, structs: run.structs.slice(run.next), offset: 0 });
+    if (run.next < run.end) anyHeldRun = true;
   }
+  const readyRuns = (): StructRun[] =>
+    runs
+      .filter((run) => run.next > run.first)
+      .map((run) => ({ client: run.client, structs: structs.slice(run.first, run.next), offset: offsetOf(run) }));
+  const heldRuns = (): StructRun[] =>
+    runs
+      .filter((run) => run.next < run.end)
+      .map((run) => ({ client: run.client, structs: structs.slice(run.next, run.end), offset: 0 }));
 
   const readyDeletes: DeletedRange[] = [];
   const heldDeletes: DeletedRange[] = [];
@@ -223,21 +238,28 @@ function split(
     }
   }
 
-  const nothingHeld = heldRuns.length === 0 && heldDeletes.length === 0;
-  const nothingReady = readyRuns.length === 0 && readyDeletes.length === 0;
+  const nothingHeld = !anyHeldRun && heldDeletes.length === 0;
+  const nothingReady = readyStructs === 0 && readyDeletes.length === 0;
+  const advanced = new Float64Array(clocks.size * 2);
+  let at = 0;
+  clocks.forEach((clock, client) => {
+    advanced[at++] = client;
+    advanced[at++] = clock;
+  });
   return {
     kind: 'admitted',
-    ready: nothingReady ? undefined : !changed && nothingHeld ? update : encodeUpdateParts(readyRuns, readyDeletes),
+    ready: nothingReady ? undefined : !changed && nothingHeld ? update : encodeUpdateParts(readyRuns(), readyDeletes),
     // Held whole and unchanged (a delete set for clocks not here yet, say): the update itself, not a copy.
-    held: nothingHeld ? undefined : nothingReady && !changed ? update : encodeUpdateParts(heldRuns, heldDeletes),
+    held: nothingHeld ? undefined : nothingReady && !changed ? update : encodeUpdateParts(heldRuns(), heldDeletes),
     readyStructs,
-    clocks: [...clocks],
+    clocks: advanced,
     deletes: readyDeletes,
   };
 }
 
 /** Advances `index` by what an admission made ready, once it is accepted. */
 export function commitAdmission(index: DocIndex, admission: Extract<Admission, { kind: 'admitted' }>): void {
-  for (const [client, clock] of admission.clocks) index.advanceClock(client, clock);
+  const { clocks } = admission;
+  for (let i = 0; i < clocks.length; i += 2) index.advanceClock(clocks[i]!, clocks[i + 1]!);
   for (const [client, start, end] of admission.deletes) index.addDeleted(client, start, end);
 }

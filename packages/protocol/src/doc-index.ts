@@ -74,10 +74,11 @@ export class DocIndex {
       // Unsorted, unlike Y.encodeStateVector (readers do not care): sorting 100,000 client ids cost each joiner 10–20 ms.
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, this.#clocks.size);
-      for (const [client, clock] of this.#clocks) {
+      // forEach, not for…of: iterating entries allocates a pair per client, megabytes of garbage for a large document.
+      this.#clocks.forEach((clock, client) => {
         encoding.writeVarUint(encoder, client);
         encoding.writeVarUint(encoder, clock);
-      }
+      });
       this.#stateVector = encoding.toUint8Array(encoder);
     }
     return this.#stateVector;

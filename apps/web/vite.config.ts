@@ -17,6 +17,12 @@ const precacheServiceWorker = (): Plugin => ({
   generateBundle(_options, bundle) {
     const worker = bundle[SERVICE_WORKER_FILE];
     if (worker?.type !== 'chunk') return this.error(`${SERVICE_WORKER_FILE} is missing from the build`);
+    // A classic service worker cannot import: a module it shares with the app would leave it unable to start.
+    if (worker.imports.length > 0) {
+      return this.error(
+        `${SERVICE_WORKER_FILE} imports ${worker.imports.join(', ')}: keep what it imports out of the app`,
+      );
+    }
     const token = new RegExp(`(["'\`])${PRECACHE_MANIFEST_TOKEN}\\1`);
     if (!token.test(worker.code)) return this.error(`the precache token is missing from ${SERVICE_WORKER_FILE}`);
     const manifest = precacheManifest(Object.keys(bundle), SERVICE_WORKER_FILE);

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { isRelayPath } from './relay-paths.js';
+import { parseRoute } from './route.js';
 
 /** Goes to `path` inside the app without reloading the page. */
 export const navigate = (path: string): void => {
@@ -25,8 +25,8 @@ const appLinkOf = (event: MouseEvent): URL | undefined => {
     return undefined;
   }
   const url = new URL(anchor.href, location.href);
-  // The relay answers its own paths (`/api/openapi.json`): the app has no page for them.
-  return url.origin === location.origin && !isRelayPath(url.pathname) ? url : undefined;
+  // Only the app's own pages: the relay answers the rest (`/api/openapi.json`), and an unknown path loads as a page.
+  return url.origin === location.origin && parseRoute(url.pathname).page !== 'not-found' ? url : undefined;
 };
 
 /**

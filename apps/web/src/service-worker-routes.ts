@@ -1,5 +1,3 @@
-import { isRelayPath } from './relay-paths.js';
-
 /** Token in the service worker's source that the build replaces with its {@link PrecacheManifest}, as a JSON string. */
 export const PRECACHE_MANIFEST_TOKEN = '__MESHPAD_PRECACHE_MANIFEST__';
 
@@ -24,6 +22,9 @@ export const CACHE_PREFIX = 'meshpad-';
  */
 export type RequestRoute = 'precached' | 'page' | 'network';
 
+/** Paths that belong to the relay (its API, sync, signaling, health), never to the app. */
+const RELAY_PATHS = ['/api/', '/yjs/', '/signal', '/healthz', '/readyz', '/metrics'];
+
 export const routeRequest = (
   request: { readonly url: string; readonly method: string; readonly mode: string },
   origin: string,
@@ -32,7 +33,7 @@ export const routeRequest = (
   if (request.method !== 'GET') return 'network';
   const url = new URL(request.url);
   if (url.origin !== origin) return 'network';
-  if (isRelayPath(url.pathname)) return 'network';
+  if (RELAY_PATHS.some((path) => url.pathname.startsWith(path))) return 'network';
   if (request.mode === 'navigate') return 'page';
   return precached.has(url.pathname) ? 'precached' : 'network';
 };

@@ -17,6 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { rawSocket, synced, TEST_SECRET, useRelay, waitFor } from '../test/harness.js';
+import { itemUpdate, textOfUpdates } from '../test/hostile-updates.js';
 
 const fixture = useRelay();
 const REQUIRED = { MESHPAD_AUTH: 'required' };
@@ -294,6 +295,45 @@ describe('the HTTP API', () => {
     expect(minted.status).toBe(200);
     const { token } = (await minted.json()) as { token: string };
     expect((await api('/api/docs/doc/text', { token })).status).toBe(200);
+  });
+
+  it('writes an update for an edit token: validated, stored, forwarded; refused whole when it cannot integrate', async () => {
+    await fixture.start({ env: REQUIRED });
+    const { tokens } = await create('doc');
+    const reader = fixture.client('doc', new Y.Doc(), { params: { token: tokens.view } });
+    await synced(reader);
+    const post = (update: Uint8Array, token: string | null = tokens.edit) =>
+      fetch(`http://127.0.0.1:${fixture.relay.port}/api/docs/doc/updates`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/octet-stream',
+          ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        },
+        body: update,
+      });
+
+    const author = new Y.Doc();
+    author.getText('content').insert(0, 'from a script');
+    const written = await post(Y.encodeStateAsUpdate(author));
+    expect(written.status).toBe(200);
+    expect(await written.json()).toEqual({ stored: true });
+    expect(reader.text.toString()).toBe('from a script');
+    expect(textOfUpdates((await fixture.relay.store.load('doc')).updates)).toBe('from a script');
+    // The same update again adds nothing, and is fine.
+    expect((await post(Y.encodeStateAsUpdate(author))).status).toBe(200);
+
+    expect((await post(Y.encodeStateAsUpdate(author), tokens.view)).status).toBe(403);
+    expect((await post(Y.encodeStateAsUpdate(author), null)).status).toBe(401);
+    // An item pointing at a later clock of its own client can never integrate.
+    const poison = await post(itemUpdate({ client: 77, clock: 0, origin: Y.createID(77, 5) }));
+    expect(poison.status).toBe(422);
+    // One that needs an edit the relay never saw is not held for an HTTP client: refused.
+    const early = await post(itemUpdate({ client: 78, clock: 3 }));
+    expect(early.status).toBe(409);
+    expect((await post(new Uint8Array(70 * 1024))).status).toBe(413);
+    const stored = (await fixture.relay.store.load('doc')).updates;
+    expect(textOfUpdates(stored)).toBe('from a script');
+    expect(stored).toHaveLength(1);
   });
 
   it('answers unknown API paths and bad bodies with JSON, and serves its OpenAPI description', async () => {

@@ -27,7 +27,8 @@ import { OrderedWork } from './ordered-work.js';
 
 /** An accepted update waiting for the end of the turn to be stored and forwarded. */
 export interface PendingUpdate {
-  readonly from: Connection;
+  /** The connection it came from; undefined for an update written through the HTTP API. */
+  readonly from: Connection | undefined;
   readonly update: Uint8Array;
 }
 
@@ -43,6 +44,11 @@ export interface Intake {
   readonly ready: PendingUpdate[];
   readonly refusals: Refusal[];
 }
+
+/** How an update written through the HTTP API was judged. */
+export type WholeWrite =
+  | { readonly ok: true; readonly intake: Intake }
+  | { readonly ok: false; readonly status: 409 | 413 | 422; readonly reason: string };
 
 export interface RoomLimits {
   /** Largest encoded size of a document; updates that only delete are accepted beyond it. */
@@ -211,6 +217,39 @@ export class Room {
   }
 
   /**
+   * Judges an update written through the HTTP API, which has no connection to hold anything for: it is admitted whole
+   * and at once (what the room already has trimmed), or refused. Like any update, it may not take new clocks of a
+   * client id that a live connection owns.
+   */
+  receiveWhole(update: Uint8Array, decoded: DecodedUpdate): WholeWrite {
+    const admission = admitUpdate(this.index, update, decoded, this.claimedFrom(undefined));
+    if (admission.kind === 'refused') return { ok: false, status: 422, reason: `update refused: ${admission.reason}` };
+    if (admission.held !== undefined) {
+      return {
+        ok: false,
+        status: 409,
+        reason:
+          'the update depends on edits the relay does not have, or writes under a client id a live connection owns; ' +
+          'read the state first and send only what is new',
+      };
+    }
+    const ready = admission.ready;
+    if (ready === undefined) return { ok: true, intake: { ready: [], refusals: [] } };
+    if (admission.readyStructs > 0 && this.bytes + ready.length > this.limits.maxDocumentBytes) {
+      return {
+        ok: false,
+        status: 413,
+        reason: `the document would pass its limit of ${this.limits.maxDocumentBytes} bytes`,
+      };
+    }
+    commitAdmission(this.index, admission);
+    this.pendingBytes += ready.length;
+    const intake: Intake = { ready: [{ from: undefined, update: ready }], refusals: [] };
+    this.releaseHeld(intake);
+    return { ok: true, intake };
+  }
+
+  /**
    * What judging an update from `from` in another thread needs: the part of the room's index it
    * consults, and which of the clients it names another connection owns.
    */
@@ -315,7 +354,7 @@ export class Room {
    * The client ids whose new clocks are not taken from `from`: those whose presence another live connection
    * announced as its own, and those another connection without presence owns by writing under them.
    */
-  private claimedFrom(from: Connection): ClaimedBy {
+  private claimedFrom(from: Connection | undefined): ClaimedBy {
     return (client) => {
       const owner = this.awareness.ownConnectionOf(client) ?? this.clockOwners.ownerOf(client);
       return owner !== undefined && owner !== from;

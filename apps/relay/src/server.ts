@@ -32,6 +32,12 @@ const CLOSE_GRACE_MS = 1000;
 /** Documents one address may create per minute when anyone may create them. */
 const CREATES_PER_MINUTE = 30;
 
+/** Updates one address may write through the HTTP API per minute. */
+const API_WRITES_PER_MINUTE = 120;
+
+/** Updates from this size on are judged on the intake thread; the HTTP API takes only smaller ones. */
+const INTAKE_THREAD_MIN_BYTES = 64 * 1024;
+
 /** A request's path without its query string, which may carry a token (PROTOCOL.md, "Access control"). */
 const pathOf = (url: string | undefined): string => (url ?? '').split('?')[0]!;
 
@@ -167,7 +173,13 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     // An update of the most structs accepted decodes and is judged in well under a second; a paste of
     // 64 KiB is a few milliseconds of work, so smaller updates stay on the event loop.
     // Its young heap is kept small: under a flood of large updates V8's default grew it by some 40 MiB.
-    intakeThread: { minBytes: 64 * 1024, timeoutMs: 10_000, maxHeapMb: 256, maxYoungHeapMb: 4, idleMs: 10_000 },
+    intakeThread: {
+      minBytes: INTAKE_THREAD_MIN_BYTES,
+      timeoutMs: 10_000,
+      maxHeapMb: 256,
+      maxYoungHeapMb: 4,
+      idleMs: 10_000,
+    },
     gate,
     liveGrants,
   });
@@ -184,6 +196,8 @@ export async function createRelay({ config, store, logStream }: RelayOptions): P
     createsPerMinute: CREATES_PER_MINUTE,
     publicOrigin: config.publicOrigin,
     corsOrigins: config.allowedOrigins === 'same-host' ? [] : config.allowedOrigins,
+    maxUpdateBytes: INTAKE_THREAD_MIN_BYTES,
+    writesPerMinute: API_WRITES_PER_MINUTE,
   });
   await app.register(healthPlugin, { store });
   await app.register(webAppPlugin, { webDir: config.webDir });

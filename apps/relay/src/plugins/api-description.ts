@@ -101,6 +101,21 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/api/docs/{id}/updates': {
+        post: {
+          summary: 'Write a Yjs update (edit token): judged like any client update, stored whole or refused whole',
+          security: [{ bearer: [] }],
+          parameters: [id],
+          requestBody: { content: { 'application/octet-stream': {} } },
+          responses: {
+            '200': {
+              description: 'Stored and forwarded',
+              ...json({ type: 'object', properties: { stored: { type: 'boolean' } } }),
+            },
+            ...failures(401, 403, 409, 413, 422, 429, 507),
+          },
+        },
+      },
       '/api/docs/{id}/text': {
         get: {
           summary: "The document's text (view token)",
@@ -120,6 +135,9 @@ const REASONS: Record<number, string> = {
   400: 'The request is malformed',
   401: 'No valid token (or create token)',
   403: 'The token is for another document, of too low a capability, revoked or expired',
-  409: 'The id is taken',
+  409: 'The id is taken; or the update depends on edits the relay does not have',
+  413: 'The body or the document is over its limit',
+  422: 'The update can never integrate into the document',
+  507: 'The relay stores nothing more until its disk has room',
   429: 'Too many documents created from this address; try again in a minute',
 };

@@ -28,6 +28,10 @@ export interface ApiPluginOptions {
   readonly publicOrigin: string | undefined;
   /** Browser origins whose pages may call the API (CORS); none when the relay names no origin. */
   readonly corsOrigins: readonly string[];
+  /** Largest update `POST /api/docs/:id/updates` takes; larger ones go over `/yjs`, judged off the event loop. */
+  readonly maxUpdateBytes: number;
+  /** Updates one address may write through the API per minute. */
+  readonly writesPerMinute: number;
 }
 
 /** The name of the shared text in a Meshpad document (the editor's content). */
@@ -200,6 +204,32 @@ async function apiRoutes(app: FastifyInstance, options: ApiPluginOptions): Promi
         link: linkOf(request, id, scope, token),
         ...(expiresIn === undefined ? {} : { expiresAt: new Date(Date.now() + expiresIn * 1000).toISOString() }),
       };
+    },
+  );
+
+  app.addContentTypeParser(
+    'application/octet-stream',
+    { parseAs: 'buffer', bodyLimit: options.maxUpdateBytes },
+    (_request, body, done) => done(null, body),
+  );
+
+  app.post<{ Params: { id: string }; Body: Buffer }>(
+    '/docs/:id/updates',
+    {
+      bodyLimit: options.maxUpdateBytes,
+      config: { rateLimit: { max: options.writesPerMinute, timeWindow: 60_000 } },
+    },
+    async (request, reply) => {
+      const id = docId(request, reply);
+      if (id === undefined) return reply;
+      const checked = await gate.check(bearerOf(request), id, 'edit');
+      if (!checked.ok) return refuse(reply, checked.error);
+      if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
+        return reply.code(415).send({ error: 'send the Yjs update as application/octet-stream' });
+      }
+      const written = await app.writeUpdate(id, new Uint8Array(request.body));
+      if (!written.ok) return reply.code(written.status).send({ error: written.reason });
+      return { stored: true };
     },
   );
 

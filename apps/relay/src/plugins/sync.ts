@@ -9,6 +9,7 @@ import {
   encodeCapabilitiesRotated,
   encodePermissionDenied,
   encodeSaved,
+  encodeSyncUpdate,
   parseRoomName,
   peekLargeUpdate,
   SYNC_PATH,
@@ -68,10 +69,21 @@ export interface SyncPluginOptions {
   readonly liveGrants: LiveGrants;
 }
 
+/** What became of an update written through the HTTP API: stored (durably), or why not, as an HTTP status. */
+export type WriteOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly status: number; readonly reason: string };
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** The loaded rooms of the y-websocket endpoint. */
     rooms: RoomRegistry;
+    /**
+     * Stores a Yjs update in `room` and forwards it to the room's connections, judged as a connection's would be
+     * (PROTOCOL.md, "Validation"), but whole: what would wait for missing edits is refused instead. Resolves once
+     * it is on disk.
+     */
+    writeUpdate(room: string, update: Uint8Array): Promise<WriteOutcome>;
   }
 }
 
@@ -116,6 +128,48 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     for (const conn of room.connections) if (conn.speaksMeshpad) conn.send(frame);
   });
   app.addHook('onClose', async () => stopAnnouncing());
+
+  app.decorate('writeUpdate', async (name: string, update: Uint8Array): Promise<WriteOutcome> => {
+    if (!options.canStore()) {
+      return { ok: false, status: 507, reason: 'the relay’s data directory is nearly full: nothing is stored' };
+    }
+    const decoded = decodeClientMessage(
+      encodeSyncUpdate(update),
+      options.updateLimits,
+      options.roomLimits.awareness.entriesPerMessage,
+    );
+    if (!decoded.ok || decoded.value.kind !== 'update') {
+      return { ok: false, status: 422, reason: decoded.ok ? 'not a Yjs update' : decoded.error.message };
+    }
+    const { decoded: parts } = decoded.value;
+    const room = rooms.acquire(name);
+    try {
+      await room.ready;
+      // In the room's order: after the large updates of its connections being judged before it.
+      const judged = await new Promise<WriteOutcome>((resolve) => {
+        const queued = room.intake.run(() => {
+          if (room.failed) {
+            resolve({ ok: false, status: 503, reason: 'the document failed; try again' });
+            return undefined;
+          }
+          const whole = room.receiveWhole(update, parts);
+          if (!whole.ok) resolve(whole);
+          else {
+            settle(room, whole.intake);
+            resolve({ ok: true });
+          }
+          return undefined;
+        }, update.length);
+        if (!queued) resolve({ ok: false, status: 503, reason: 'too much waits in this document; try again' });
+      });
+      if (!judged.ok) return judged;
+      await flusher.settled();
+      await store.sync();
+      return room.failed ? { ok: false, status: 503, reason: 'the update could not be stored; try again' } : judged;
+    } finally {
+      rooms.release(room);
+    }
+  });
 
   function handle(room: Room, conn: Connection, message: ClientMessage, frame: Uint8Array): void {
     switch (message.kind) {

@@ -41,6 +41,7 @@ test('an owner shares edit and view links; rotating the edit link cuts its holde
     await bob.page.goto(viewLink);
     await expect.poll(() => editorText(bob.page)).toBe('Shared text.');
     expect(bob.page.url()).not.toContain('view=');
+    await expect(bob.page.getByRole('status').filter({ hasText: 'View only' })).toBeVisible();
     await editorContent(bob.page).click();
     await bob.page.keyboard.type('vandalism');
     await typeAtEnd(alice, ' Live.');

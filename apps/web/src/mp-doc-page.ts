@@ -1,5 +1,5 @@
 import { type KeyValueStorage, MAX_DOC_TITLE_LENGTH } from '@meshpad/client';
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { editGenerationOf, sessionToken, strongestScope } from './doc-access.js';
 import { DocAccessController } from './doc-access-controller.js';
@@ -93,6 +93,13 @@ export class MpDocPage extends LitElement {
         min-height: 70vh;
       }
 
+      .view-only {
+        margin: 0;
+        padding: 0.5rem 1rem;
+        border-bottom: 1px solid var(--mp-border);
+        color: var(--mp-muted);
+      }
+
       aside {
         flex: 1 1 15rem;
         display: grid;
@@ -163,6 +170,7 @@ export class MpDocPage extends LitElement {
 
   override render() {
     const { session, status, presence, identity, network } = this.doc;
+    const viewOnly = strongestScope(this.access.access) === 'view';
     return html`<header>
         <mp-brand></mp-brand>
         <div class="title">
@@ -184,10 +192,18 @@ export class MpDocPage extends LitElement {
       </header>
       <div class="body">
         <main>
+          ${
+            viewOnly
+              ? html`<p class="view-only" role="status" data-view-only>
+                  View only: your link lets you read and copy this document, not change it. Ask its owner for an edit
+                  link.
+                </p>`
+              : nothing
+          }
           <mp-editor
             .session=${session}
             ?loaded=${status.loaded}
-            ?readonly=${strongestScope(this.access.access) === 'view'}
+            ?readonly=${viewOnly}
             @title-change=${this.onTitleChange}
           ></mp-editor>
         </main>

@@ -4,7 +4,6 @@
  * records on the shared monotonic clock when each writer's op was sent and when each client applied
  * it. Commands come from the orchestrator over IPC; see `commands` below.
  */
-import { tokenSubprotocols } from '@meshpad/protocol';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -39,8 +38,9 @@ class BenchClient {
     this.provider = new WebsocketProvider(serverUrl, room, this.doc, {
       WebSocketPolyfill: WebSocket,
       disableBc: true,
-      // As Meshpad's client presents a link's token: in the subprotocol header, out of the URL.
-      ...(token === undefined ? {} : { protocols: tokenSubprotocols(token) }),
+      // As README.md tells an application to present a token: in the subprotocol header, out of the URL. Written out
+      // rather than imported from @meshpad/protocol, which client processes would then load (and its Yjs) for it.
+      ...(token === undefined ? {} : { protocols: ['meshpad', `meshpad-token.${token}`] }),
     });
     this.provider.on('status', ({ status }) => {
       if (status === 'connected') this.reconnects++;

@@ -1,4 +1,3 @@
-import { tokenSubprotocols } from '@meshpad/protocol';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -30,7 +29,7 @@ async function setupTimes(serverUrl, count, tokens) {
     const provider = new WebsocketProvider(serverUrl, room, doc, {
       WebSocketPolyfill: WebSocket,
       disableBc: true,
-      ...(tokens ? { protocols: tokenSubprotocols(tokens.get(room)) } : {}),
+      ...(tokens ? { protocols: ['meshpad', `meshpad-token.${tokens.get(room)}`] } : {}),
     });
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`not synced: ${room}`)), 10_000);

@@ -202,6 +202,43 @@ describe('in required mode, /yjs', () => {
   }, 10_000);
 });
 
+describe('in required mode, a workspace', () => {
+  it('opens the documents registered in it with its own tokens and scope, and its rotation revokes them', async () => {
+    await fixture.start({ env: REQUIRED });
+    const workspace = await create('workspace/w');
+    const register = (id: string, token: string) => api('/api/docs', { body: { id, parent: 'workspace/w' }, token });
+    expect((await register('child', workspace.tokens.view)).status).toBe(403);
+    expect((await register('child', workspace.tokens.edit)).status).toBe(201);
+    await create('unrelated');
+
+    const editor = fixture.client('child', new Y.Doc(), { params: { token: workspace.tokens.edit } });
+    const viewer = await rawSocket(`${fixture.relay.syncUrl}/child?token=${workspace.tokens.view}`);
+    await synced(editor);
+    editor.text.insert(0, 'written with the workspace link');
+    await waitFor(() => viewer.frames.length >= 2, 'the viewer gets the document');
+    const vandal = new Y.Doc();
+    vandal.getText('content').insert(0, 'no');
+    viewer.socket.send(encodeSyncUpdate(Y.encodeStateAsUpdate(vandal)));
+    await waitFor(() => viewer.frames.some((frame) => frame[0] === 2), 'permission denied');
+
+    const unrelated = await refusal('unrelated', workspace.tokens.edit);
+    expect(unrelated).toMatchObject({ code: CloseCode.Forbidden.code, reason: AccessDenial.OtherDocument, frames: [] });
+
+    const started = Date.now();
+    const closed = new Promise<number>((resolve) =>
+      editor.provider.once('connection-close', () => resolve(Date.now())),
+    );
+    expect(
+      (await api('/api/docs/workspace%2Fw/rotate', { token: workspace.tokens.owner, body: { scope: 'edit' } })).status,
+    ).toBe(200);
+    expect((await closed) - started).toBeLessThan(1000);
+    expect(viewer.socket.readyState).toBe(WebSocket.OPEN);
+    viewer.socket.close();
+    const stored = (await fixture.relay.store.load('child')).updates;
+    expect(textOfUpdates(stored)).toBe('written with the workspace link');
+  });
+});
+
 describe('in required mode, /signal', () => {
   function signal(token?: string) {
     const query = token === undefined ? '' : `?token=${encodeURIComponent(token)}`;

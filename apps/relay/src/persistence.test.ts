@@ -48,8 +48,11 @@ class DelegatingStore implements DocStore, AccessStore {
   generations(name: string) {
     return this.inner.generations(name);
   }
-  register(name: string) {
-    return this.inner.register(name);
+  register(name: string, parent?: string) {
+    return this.inner.register(name, parent);
+  }
+  parent(name: string) {
+    return this.inner.parent(name);
   }
   rotate(name: string, scope: CapabilityScope) {
     return this.inner.rotate(name, scope);

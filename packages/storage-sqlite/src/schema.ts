@@ -71,6 +71,10 @@ const MIGRATIONS: readonly string[] = [
     owner INTEGER NOT NULL DEFAULT 0
   ) STRICT, WITHOUT ROWID;
   `,
+  // The room a document was registered in (its workspace), whose tokens open it too.
+  `
+  ALTER TABLE access ADD COLUMN parent TEXT;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -334,10 +334,28 @@ describe('SqliteDocStore schema', () => {
     await store.close();
     const migrated = new Database(path);
     try {
-      expect(migrated.pragma('user_version', { simple: true })).toBe(3);
+      expect(migrated.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     } finally {
       migrated.close();
     }
+  });
+
+  it('adds the parent column to a version 3 database, keeping its access records', async () => {
+    const before = await open();
+    await before.register('kept');
+    await before.rotate('kept', 'view');
+    await before.close();
+    // Version 4 only added access.parent: without it, this is the database version 3 made.
+    const db = new Database(path);
+    db.exec('ALTER TABLE access DROP COLUMN parent; PRAGMA user_version = 3;');
+    db.close();
+
+    const store = await open();
+    expect(await store.generations('kept')).toEqual({ view: 1, edit: 0, owner: 0 });
+    expect(await store.parent('kept')).toBeUndefined();
+    expect(await store.register('child', 'workspace/w')).toEqual({ view: 0, edit: 0, owner: 0 });
+    expect(await store.parent('child')).toBe('workspace/w');
+    await store.close();
   });
 
   it('refuses a database from a newer schema version', async () => {

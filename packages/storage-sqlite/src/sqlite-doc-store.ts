@@ -265,10 +265,19 @@ export class SqliteDocStore implements DocStore, AccessStore {
     return this.#attempt('generations', [docName], () => this.#statements.selectGenerations.get(docName));
   }
 
-  async register(docName: string): Promise<Generations | undefined> {
+  async register(docName: string, parent?: string): Promise<Generations | undefined> {
     this.#assertOpen('register');
     assertDocName(docName);
-    return this.#attempt('register', [docName], () => this.#statements.registerAccess.get({ name: docName }));
+    if (parent !== undefined) assertDocName(parent);
+    return this.#attempt('register', [docName], () =>
+      this.#statements.registerAccess.get({ name: docName, parent: parent ?? null }),
+    );
+  }
+
+  async parent(docName: string): Promise<string | undefined> {
+    this.#assertOpen('parent');
+    assertDocName(docName);
+    return this.#attempt('parent', [docName], () => this.#statements.selectParent.get(docName) ?? undefined);
   }
 
   async rotate(docName: string, scope: CapabilityScope): Promise<Generations> {

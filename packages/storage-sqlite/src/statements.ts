@@ -33,7 +33,8 @@ export interface Statements {
   readonly deleteDocument: Statement<[id: number]>;
   readonly countDocuments: Statement<[], number>;
   readonly selectGenerations: Statement<[name: string], Generations>;
-  readonly registerAccess: Statement<{ name: string }, Generations>;
+  readonly registerAccess: Statement<{ name: string; parent: string | null }, Generations>;
+  readonly selectParent: Statement<[name: string], string | null>;
   readonly rotate: Readonly<Record<CapabilityScope, Statement<[name: string], Generations>>>;
 }
 
@@ -70,10 +71,12 @@ export function prepareStatements(db: Database.Database): Statements {
     countDocuments: db.prepare<[], number>('SELECT count(*) FROM documents').pluck(),
     selectGenerations: db.prepare<[name: string], Generations>('SELECT view, edit, owner FROM access WHERE name = ?'),
     // One statement, so no other connection can take the name between the check and the insert.
-    registerAccess: db.prepare<{ name: string }, Generations>(
-      `INSERT INTO access (name) SELECT @name WHERE NOT EXISTS (SELECT 1 FROM documents WHERE name = @name)
+    registerAccess: db.prepare<{ name: string; parent: string | null }, Generations>(
+      `INSERT INTO access (name, parent) SELECT @name, @parent
+       WHERE NOT EXISTS (SELECT 1 FROM documents WHERE name = @name)
        ON CONFLICT (name) DO NOTHING RETURNING view, edit, owner`,
     ),
+    selectParent: db.prepare<[name: string], string | null>('SELECT parent FROM access WHERE name = ?').pluck(),
     rotate: { view: prepareRotate(db, 'view'), edit: prepareRotate(db, 'edit'), owner: prepareRotate(db, 'owner') },
   };
 }

@@ -36,10 +36,13 @@ export interface AccessStore {
   /** The document's generations, or undefined when it has no record. */
   generations(docName: string): Promise<Generations | undefined>;
   /**
-   * Records a new document with every generation at 0. Resolves undefined, changing nothing, when
-   * the document already has a record or any stored update (its id is taken).
+   * Records a new document with every generation at 0, and the room it belongs to (`parent`, e.g. its
+   * workspace), whose tokens then open it too. Resolves undefined, changing nothing, when the document
+   * already has a record or any stored update (its id is taken).
    */
-  register(docName: string): Promise<Generations | undefined>;
+  register(docName: string, parent?: string): Promise<Generations | undefined>;
+  /** The room the document was registered in, or undefined when it was registered alone or not at all. */
+  parent(docName: string): Promise<string | undefined>;
   /**
    * Increments one generation (creating the record at 0 first when there is none) and returns the
    * new ones. Rejects with a `RangeError` for a scope not in `CAPABILITY_SCOPES`.

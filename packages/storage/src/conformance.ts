@@ -405,6 +405,17 @@ export function runAccessStoreConformance(
       expect(await store.generations('doc')).toEqual({ ...ZERO, view: 1 });
     });
 
+    test('keeps the room a document was registered in', async ({ store }) => {
+      expect(await store.register('doc', 'workspace/w')).toEqual(ZERO);
+      expect(await store.register('alone')).toEqual(ZERO);
+      expect(await store.parent('doc')).toBe('workspace/w');
+      expect(await store.parent('alone')).toBeUndefined();
+      expect(await store.parent('missing')).toBeUndefined();
+      // A second registration changes nothing, the parent included.
+      expect(await store.register('doc', 'workspace/other')).toBeUndefined();
+      expect(await store.parent('doc')).toBe('workspace/w');
+    });
+
     test('refuses to register a document that has stored updates', async ({ store }) => {
       await store.append([{ docName: 'doc', update: bytesOf(1) }]);
       expect(await store.register('doc')).toBeUndefined();
@@ -441,12 +452,14 @@ export function runAccessStoreConformance(
 
     test('keeps records after a reopen', async (stores) => {
       await stores.store.register('registered');
+      await stores.store.register('child', 'workspace/w');
       await stores.store.rotate('rotated', 'owner');
       await stores.store.rotate('rotated', 'owner');
       await stores.store.rotate('rotated', 'view');
 
       const reopened = await stores.reopen();
       expect(await reopened.generations('registered')).toEqual(ZERO);
+      expect(await reopened.parent('child')).toBe('workspace/w');
       expect(await reopened.generations('rotated')).toEqual({ view: 1, edit: 0, owner: 2 });
       expect(await reopened.register('registered')).toBeUndefined();
       expect(await reopened.rotate('rotated', 'owner')).toEqual({ view: 1, edit: 0, owner: 3 });

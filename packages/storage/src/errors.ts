@@ -12,6 +12,7 @@ export type StoreOperation =
   | 'close'
   | 'generations'
   | 'register'
+  | 'parent'
   | 'rotate';
 
 /** Every call made after `close()` rejects with this. */

@@ -27,6 +27,7 @@ export class MemoryDocStore implements DocStore, AccessStore {
   readonly #docs = new Map<string, MemoryDoc>();
   /** Records are frozen and replaced on rotation, so handing them out shares nothing a caller can change. */
   readonly #access = new Map<string, Generations>();
+  readonly #parents = new Map<string, string>();
   #clock = 0;
   #closed = false;
 
@@ -100,6 +101,7 @@ export class MemoryDocStore implements DocStore, AccessStore {
     this.#closed = true;
     this.#docs.clear();
     this.#access.clear();
+    this.#parents.clear();
   }
 
   async generations(docName: string): Promise<Generations | undefined> {
@@ -108,12 +110,20 @@ export class MemoryDocStore implements DocStore, AccessStore {
     return this.#access.get(docName);
   }
 
-  async register(docName: string): Promise<Generations | undefined> {
+  async register(docName: string, parent?: string): Promise<Generations | undefined> {
     this.#assertOpen('register');
     assertDocName(docName);
+    if (parent !== undefined) assertDocName(parent);
     if (this.#access.has(docName) || this.#docs.has(docName)) return undefined;
     this.#access.set(docName, NO_ROTATIONS);
+    if (parent !== undefined) this.#parents.set(docName, parent);
     return NO_ROTATIONS;
+  }
+
+  async parent(docName: string): Promise<string | undefined> {
+    this.#assertOpen('parent');
+    assertDocName(docName);
+    return this.#parents.get(docName);
   }
 
   async rotate(docName: string, scope: CapabilityScope): Promise<Generations> {

@@ -58,6 +58,8 @@ const forbidden = (reason: AccessDenial, detail: string): AccessRefusal => ({
 export class AccessGate {
   readonly #cache = new Map<string, Generations>();
   readonly #loading = new Map<string, Promise<Generations>>();
+  /** Parents never change once registered; null: the room has none. */
+  readonly #parents = new Map<string, string | null>();
   readonly #listeners = new Set<(room: string, generations: Generations) => void>();
 
   constructor(
@@ -86,7 +88,8 @@ export class AccessGate {
       return err(unauthorized(AccessDenial.InvalidToken, `${verified.error.kind}: ${verified.error.message}`));
     }
     const grant = verified.value;
-    if (room !== undefined && grant.room !== room) {
+    // A workspace's token opens the documents registered in it, with its scope and generations.
+    if (room !== undefined && grant.room !== room && (await this.parentOf(room)) !== grant.room) {
       return err(forbidden(AccessDenial.OtherDocument, 'the token is for another document'));
     }
     if (!allows(grant.scope, needed)) {
@@ -138,11 +141,28 @@ export class AccessGate {
     return this.#cache.get(room);
   }
 
-  /** Registers a new room; undefined when its id is taken. */
-  async register(room: string): Promise<Generations | undefined> {
-    const generations = await this.store.register(room);
-    if (generations !== undefined) this.#remember(room, generations);
+  /** Registers a new room, in `parent` if given; undefined when its id is taken. */
+  async register(room: string, parent?: string): Promise<Generations | undefined> {
+    const generations = await this.store.register(room, parent);
+    if (generations === undefined) return undefined;
+    this.#remember(room, generations);
+    this.#rememberParent(room, parent ?? null);
     return generations;
+  }
+
+  /** The room `room` was registered in, read once. Asked only for a verified token of another room. */
+  async parentOf(room: string): Promise<string | undefined> {
+    let parent = this.#parents.get(room);
+    if (parent === undefined) {
+      parent = (await this.store.parent(room)) ?? null;
+      this.#rememberParent(room, parent);
+    }
+    return parent ?? undefined;
+  }
+
+  #rememberParent(room: string, parent: string | null): void {
+    this.#parents.set(room, parent);
+    if (this.#parents.size > MAX_CACHED_ROOMS) this.#parents.delete(this.#parents.keys().next().value as string);
   }
 
   /** Revokes every token of `scope` for `room`: its generation moves on, and listeners close what held the old one. */

@@ -48,7 +48,18 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Create a document and get its owner, edit and view links',
           description:
             'Open to anyone (rate-limited per address) unless the relay has a create token (MESHPAD_CREATE_TOKEN), which the request must then bear.',
-          requestBody: json({ type: 'object', properties: { id: { type: 'string', maxLength: 512 } } }),
+          requestBody: json({
+            type: 'object',
+            properties: {
+              id: { type: 'string', maxLength: 512 },
+              parent: {
+                type: 'string',
+                maxLength: 512,
+                description:
+                  "A workspace to create it in: the request bears that workspace's edit token, whose tokens then open it too",
+              },
+            },
+          }),
           responses: {
             '201': {
               description: 'Created',

@@ -116,7 +116,7 @@ async function apiRoutes(app: FastifyInstance, options: ApiPluginOptions): Promi
   // What the app tells people sharing a link: in open mode a view link does not stop anyone editing.
   app.get('/info', async () => ({ auth: gate.mode, createNeedsToken: options.createToken !== undefined }));
 
-  app.post<{ Body: { id?: string } | undefined }>(
+  app.post<{ Body: { id?: string; parent?: string } | undefined }>(
     '/docs',
     {
       bodyLimit: JSON_BODY_LIMIT,
@@ -125,19 +125,28 @@ async function apiRoutes(app: FastifyInstance, options: ApiPluginOptions): Promi
       schema: {
         body: {
           type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 512 } },
+          properties: {
+            id: { type: 'string', minLength: 1, maxLength: 512 },
+            parent: { type: 'string', minLength: 1, maxLength: 512 },
+          },
           additionalProperties: false,
         },
       },
     },
     async (request, reply) => {
-      if (options.createToken !== undefined && !sameSecret(bearerOf(request), options.createToken)) {
+      // In a workspace, its edit token is the permission to create (and then opens the new document too);
+      // otherwise the operator's create token, when there is one.
+      const parent = request.body?.parent;
+      if (parent !== undefined) {
+        const checked = await gate.check(bearerOf(request), parent, 'edit');
+        if (!checked.ok) return refuse(reply, checked.error);
+      } else if (options.createToken !== undefined && !sameSecret(bearerOf(request), options.createToken)) {
         return reply.code(401).send({ error: 'creating documents needs the relay operator’s create token' });
       }
       const id = request.body?.id ?? randomBytes(16).toString('base64url');
       const parsed = parseRoomName(encodeURIComponent(id));
       if (!parsed.ok) return reply.code(400).send({ error: `invalid document id: ${parsed.error}` });
-      const generations = await gate.register(id);
+      const generations = await gate.register(id, parent);
       if (generations === undefined)
         return reply.code(409).send({ error: `a document with id "${id}" already exists` });
       const tokens = Object.fromEntries(

@@ -78,3 +78,45 @@ test('an owner shares edit and view links; rotating the edit link cuts its holde
     await relay.dispose();
   }
 });
+
+test('a workspace view link opens the workspace and its documents read-only', async ({ peer }) => {
+  test.setTimeout(60_000);
+  const relay = await startDedicatedRelay('access-workspace', { auth: 'required' });
+  try {
+    const alice = await peer('Alice', { baseURL: relay.url });
+    await alice.page.goto('/');
+    await alice.page.getByRole('button', { name: 'New workspace' }).click();
+    await expect(alice.page).toHaveURL(/\/w\/[\w-]{22}$/);
+    await expect(alice.page.locator('mp-connection-status [data-connection]')).toHaveAttribute(
+      'data-connection',
+      'connected',
+    );
+    await alice.page.getByLabel('New document').fill('Minutes');
+    await alice.page.getByLabel('New document').press('Enter');
+    await expect(alice.page).toHaveURL(/\/w\/[\w-]{22}\/d\/[\w-]{22}$/);
+    await expect(editorContent(alice.page)).toBeVisible();
+    await typeAtEnd(alice, ' Decided: ship it.');
+    const docPath = new URL(alice.page.url()).pathname;
+    await alice.page.goBack();
+    const viewLink = await sharedLink(alice, 'view');
+    expect(viewLink).toMatch(/\/w\/[\w-]{22}#view=/);
+
+    const bob = await peer('Bob', { baseURL: relay.url });
+    await bob.page.goto(viewLink);
+    await expect(bob.page.getByRole('link', { name: 'Minutes', exact: true })).toBeVisible();
+    await bob.page.getByRole('link', { name: 'Minutes', exact: true }).click();
+    await expect(bob.page).toHaveURL(new RegExp(`${docPath}$`));
+    await expect.poll(() => editorText(bob.page)).toContain('Decided: ship it.');
+    await expect(bob.page.getByRole('status').filter({ hasText: 'View only' })).toBeVisible();
+    const before = await editorText(bob.page);
+    await editorContent(bob.page).click();
+    await bob.page.keyboard.type('vandalism');
+    expect(await editorText(bob.page)).toBe(before);
+    // Nothing of it reached the relay: a fresh reader gets the text as Alice left it.
+    await alice.page.goto(docPath);
+    await expect.poll(() => editorText(alice.page)).toBe(before);
+    for (const person of [alice, bob]) await person.context.close();
+  } finally {
+    await relay.dispose();
+  }
+});

@@ -1,7 +1,14 @@
-import { isDocId, type KeyValueStorage, parseAccessToken } from '@meshpad/client';
+import { isDocId, type KeyValueStorage, parseAccessToken, WORKSPACE_ROOM_PREFIX } from '@meshpad/client';
 import { ACCESS_SCOPES, type AccessScope, isAccessToken, parseLinkFragment, withoutTokens } from './link-fragment.js';
 
-/** Storage key of the access this browser holds, per document id. */
+/**
+ * Whether `id` names something links give access to: a document id, or a workspace's room (`workspace/<id>`), whose
+ * tokens also open the documents made in it.
+ */
+export const isAccessId = (id: string): boolean =>
+  isDocId(id) || (id.startsWith(WORKSPACE_ROOM_PREFIX) && isDocId(id.slice(WORKSPACE_ROOM_PREFIX.length)));
+
+/** Storage key of the access this browser holds, per document id (or workspace room). */
 export const DOC_ACCESS_KEY = 'meshpad.doc-access';
 
 /** The tokens this browser holds for one document, and whether the relay has yet to hear that it created it. */
@@ -11,6 +18,8 @@ export interface DocAccess {
   readonly view?: string;
   /** Created in this browser and not yet registered with the relay (`POST /api/docs`), e.g. while offline. */
   readonly unregistered?: true;
+  /** The workspace room it was created in (`workspace/<id>`), whose tokens open it too once registered there. */
+  readonly parent?: string;
 }
 
 type DocAccessMap = Readonly<Record<string, DocAccess>>;
@@ -25,6 +34,7 @@ const tidyAccess = (value: unknown): DocAccess => {
     if (isAccessToken(token)) access[scope] = token;
   }
   if (entry.unregistered === true) access.unregistered = true;
+  if (typeof entry.parent === 'string' && isAccessId(entry.parent)) access.parent = entry.parent;
   return access;
 };
 
@@ -41,14 +51,14 @@ const readAll = (storage: KeyValueStorage): DocAccessMap => {
   // Only document ids as keys, so none is `__proto__`.
   return Object.fromEntries(
     Object.entries(parsed)
-      .filter(([id]) => isDocId(id))
+      .filter(([id]) => isAccessId(id))
       .map(([id, value]) => [id, tidyAccess(value)]),
   );
 };
 
 /** What this browser holds for `docId`: `{}` when nothing. */
 export const readDocAccess = (storage: KeyValueStorage, docId: string): DocAccess =>
-  (isDocId(docId) ? readAll(storage)[docId] : undefined) ?? {};
+  (isAccessId(docId) ? readAll(storage)[docId] : undefined) ?? {};
 
 /**
  * Applies `change` to what is held for `docId`, stores the result and returns it; an empty entry is dropped. Throws
@@ -59,7 +69,7 @@ export const updateDocAccess = (
   docId: string,
   change: (access: DocAccess) => DocAccess,
 ): DocAccess => {
-  if (!isDocId(docId)) throw new RangeError(`Not a document id: ${JSON.stringify(docId)}`);
+  if (!isAccessId(docId)) throw new RangeError(`Not a document id or workspace room: ${JSON.stringify(docId)}`);
   const all = { ...readAll(storage) };
   const next = tidyAccess(change(all[docId] ?? {}));
   if (Object.keys(next).length === 0) delete all[docId];

@@ -51,6 +51,19 @@ describe('registerDoc', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('registers a workspace, then a document made in it with the workspace’s token', async () => {
+    const { origin, seen } = await start();
+    const workspace = `workspace/${B}`;
+    const storage = createdHere(workspace);
+    expect(await registerDoc(storage, origin, workspace)).toBe('registered');
+    expect(readDocAccess(storage, workspace)).toEqual(tokensOf(workspace));
+    markCreatedHere(storage, A, workspace);
+    expect(await registerDoc(storage, origin, A)).toBe('registered');
+    expect(JSON.parse(seen[1]!.body)).toEqual({ id: A, parent: workspace });
+    expect(seen[1]!.headers.authorization).toBe(`Bearer ${tokensOf(workspace).owner}`);
+    expect(readDocAccess(storage, A)).toEqual({ ...tokensOf(A), parent: workspace });
+  });
+
   it('carries on without owner rights when someone registered the id first, keeping tokens it has', async () => {
     const { origin } = await start();
     created.add(A);

@@ -1,5 +1,5 @@
 import type { KeyValueStorage } from '@meshpad/client';
-import { readDocAccess, unregisteredDocs, updateDocAccess, withTokens } from './doc-access.js';
+import { readDocAccess, sessionToken, unregisteredDocs, updateDocAccess, withTokens } from './doc-access.js';
 import { createDoc } from './relay-api.js';
 
 /**
@@ -12,9 +12,16 @@ import { createDoc } from './relay-api.js';
  */
 export type RegistrationOutcome = 'registered' | 'taken' | 'refused' | 'later';
 
-/** Marks `docId` as created in this browser, to be registered with the relay (now, or once back online). */
-export const markCreatedHere = (storage: KeyValueStorage, docId: string): void => {
-  updateDocAccess(storage, docId, (access) => ({ ...access, unregistered: true }));
+/**
+ * Marks `docId` as created in this browser, to be registered with the relay (now, or once back online); in the
+ * workspace room `parent` when given, whose tokens then open it too.
+ */
+export const markCreatedHere = (storage: KeyValueStorage, docId: string, parent?: string): void => {
+  updateDocAccess(storage, docId, (access) => ({
+    ...access,
+    unregistered: true,
+    ...(parent === undefined ? {} : { parent }),
+  }));
 };
 
 const inFlight = new Map<string, Promise<RegistrationOutcome>>();
@@ -32,8 +39,15 @@ export const registerDoc = (storage: KeyValueStorage, origin: string, docId: str
 };
 
 const register = async (storage: KeyValueStorage, origin: string, docId: string): Promise<RegistrationOutcome> => {
-  if (readDocAccess(storage, docId).unregistered !== true) return 'registered';
-  const result = await createDoc(origin, docId);
+  const access = readDocAccess(storage, docId);
+  if (access.unregistered !== true) return 'registered';
+  // In a workspace, the workspace's edit (or owner) token is the permission to create it there.
+  const parentToken = access.parent === undefined ? undefined : sessionToken(readDocAccess(storage, access.parent));
+  const result = await createDoc(
+    origin,
+    docId,
+    access.parent === undefined || parentToken === undefined ? undefined : { room: access.parent, token: parentToken },
+  );
   const settle = (tokens = {}) =>
     updateDocAccess(storage, docId, (access) => {
       const { unregistered: _, ...rest } = withTokens(tokens)(access);

@@ -69,6 +69,13 @@ describe('updateLinkFragment and withoutTokens', () => {
 });
 
 describe('documentLink', () => {
+  it('points a workspace room’s link to its page', () => {
+    const token = 'aaa.bbb.ccc';
+    expect(documentLink('https://pad.example', 'workspace/AAAAAAAAAAAAAAAAAAAAAQ', { scope: 'view', token })).toBe(
+      'https://pad.example/w/AAAAAAAAAAAAAAAAAAAAAQ#view=aaa.bbb.ccc',
+    );
+  });
+
   it('carries the key only when the document has one', () => {
     expect(
       documentLink('https://pad.example', 'AAAAAAAAAAAAAAAAAAAAAQ', { key: KEY, scope: 'edit', token: EDIT }),

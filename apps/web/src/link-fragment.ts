@@ -1,3 +1,4 @@
+import { WORKSPACE_ROOM_PREFIX } from '@meshpad/client';
 /**
  * The `#` fragment of a document link: `/d/<id>#key=…&edit=…`. Browsers never send a fragment to a server, so
  * neither the room key nor the access tokens in it reach the relay's logs or a proxy through the address.
@@ -78,7 +79,9 @@ export const documentLink = (
   docId: string,
   access: { readonly key?: string | undefined; readonly scope: AccessScope; readonly token: string },
 ): string =>
-  `${origin}/d/${encodeURIComponent(docId)}${formatLinkFragment({
-    ...(access.key === undefined ? {} : { key: access.key }),
-    [access.scope]: access.token,
-  })}`;
+  `${origin}${docId.startsWith(WORKSPACE_ROOM_PREFIX) ? `/w/${encodeURIComponent(docId.slice(WORKSPACE_ROOM_PREFIX.length))}` : `/d/${encodeURIComponent(docId)}`}${formatLinkFragment(
+    {
+      ...(access.key === undefined ? {} : { key: access.key }),
+      [access.scope]: access.token,
+    },
+  )}`;

@@ -1,7 +1,7 @@
-import { type KeyValueStorage, MAX_DOC_TITLE_LENGTH } from '@meshpad/client';
+import { type KeyValueStorage, MAX_DOC_TITLE_LENGTH, workspaceRoomName } from '@meshpad/client';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { editGenerationOf, sessionToken, strongestScope } from './doc-access.js';
+import { type DocAccess, editGenerationOf, readDocAccess, sessionToken, strongestScope } from './doc-access.js';
 import { DocAccessController } from './doc-access-controller.js';
 import { DocSessionController } from './doc-session-controller.js';
 import { displayTitle } from './doc-title.js';
@@ -134,7 +134,9 @@ export class MpDocPage extends LitElement {
   private appliedTitle: string | undefined;
 
   private readonly workspace = new WorkspaceSessionController(this, () =>
-    this.workspaceId === '' ? undefined : { workspaceId: this.workspaceId, relayUrl: location.origin },
+    this.workspaceId === ''
+      ? undefined
+      : { workspaceId: this.workspaceId, relayUrl: location.origin, token: sessionToken(this.workspaceAccess()) },
   );
 
   /** The room key of the link (`#key=…`): the password of the document's peer-to-peer mesh. */
@@ -154,10 +156,24 @@ export class MpDocPage extends LitElement {
     relayUrl: location.origin,
     storage: this.storage,
     roomKey: this.roomKey,
-    token: sessionToken(this.access.access),
-    editGeneration: editGenerationOf(this.access.access),
+    token: sessionToken(this.sessionAccess()),
+    editGeneration: editGenerationOf(this.sessionAccess()),
     ready: this.access.registration,
   }));
+
+  /** The workspace's access this browser holds, when the document is opened from one. */
+  private workspaceAccess(): DocAccess {
+    return this.workspaceId === '' ? {} : readDocAccess(this.storage, workspaceRoomName(this.workspaceId));
+  }
+
+  /**
+   * The access the session uses: the document's own links, or else the workspace's it was opened from (which open
+   * the documents made in it, with their scope).
+   */
+  private sessionAccess(): DocAccess {
+    const own = this.access.access;
+    return strongestScope(own) !== undefined ? own : this.workspaceAccess();
+  }
 
   /** Registers itself with this element: warns before the page is left while a change is only in memory. */
   protected readonly unsavedChanges = new UnsavedChangesGuard(this, () => this.doc.session);
@@ -170,7 +186,7 @@ export class MpDocPage extends LitElement {
 
   override render() {
     const { session, status, presence, identity, network } = this.doc;
-    const viewOnly = strongestScope(this.access.access) === 'view';
+    const viewOnly = strongestScope(this.sessionAccess()) === 'view';
     return html`<header>
         <mp-brand></mp-brand>
         <div class="title">

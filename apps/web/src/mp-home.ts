@@ -1,4 +1,4 @@
-import { type KeyValueStorage, type LocalCopy, newDocId } from '@meshpad/client';
+import { type KeyValueStorage, type LocalCopy, newDocId, workspaceRoomName } from '@meshpad/client';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { markCreatedHere } from './doc-registration.js';
@@ -199,9 +199,11 @@ export class MpHome extends LitElement {
     navigate(docPath(docId));
   }
 
-  /** A workspace exists once someone writes to it; until then its link opens an empty one. */
+  /** Registered like a document (its room, `workspace/<id>`), which gives this browser its links. */
   private createWorkspace(): void {
-    navigate(workspacePath(newDocId()));
+    const workspaceId = newDocId();
+    markCreatedHere(this.storage, workspaceRoomName(workspaceId));
+    navigate(workspacePath(workspaceId));
   }
 }
 

@@ -4,11 +4,16 @@ import {
   MAX_WORKSPACE_NAME_LENGTH,
   type WorkspaceDocument,
   type WorkspaceProblem,
+  workspaceRoomName,
 } from '@meshpad/client';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { sessionToken } from './doc-access.js';
+import { DocAccessController } from './doc-access-controller.js';
+import { markCreatedHere } from './doc-registration.js';
 import { displayTitle } from './doc-title.js';
+import type { AccessScope } from './link-fragment.js';
 import { navigate } from './location-controller.js';
 import type { TitleCommitDetail } from './mp-title-field.js';
 import type { DocumentDetail, DocumentRenameDetail, DocumentTagDetail } from './mp-workspace-entry.js';
@@ -20,7 +25,7 @@ import { displayWorkspaceName, UNTITLED_WORKSPACE } from './workspace-name.js';
 import { WorkspaceSessionController } from './workspace-session-controller.js';
 import './mp-brand.js';
 import './mp-connection-status.js';
-import './mp-copy-link.js';
+import './mp-share-dialog.js';
 import './mp-title-field.js';
 import './mp-workspace-entry.js';
 
@@ -146,9 +151,19 @@ export class MpWorkspacePage extends LitElement {
   /** The name last written to the recent-workspaces list. */
   private rememberedName: string | undefined;
 
+  /** Before the session's controller: the link's tokens are kept, and a workspace created here registered, first. */
+  private readonly access = new DocAccessController(this, () => ({
+    docId: workspaceRoomName(this.workspaceId),
+    storage: this.storage,
+    origin: location.origin,
+    onSessionTokenChange: () => this.workspace.restart(),
+  }));
+
   private readonly workspace = new WorkspaceSessionController(this, () => ({
     workspaceId: this.workspaceId,
     relayUrl: location.origin,
+    token: sessionToken(this.access.access),
+    ready: this.access.registration,
   }));
 
   /** Titles this browser saw for documents that have none in the workspace (their first line). */
@@ -177,7 +192,15 @@ export class MpWorkspacePage extends LitElement {
           </h1>
         </div>
         <mp-connection-status .status=${status}></mp-connection-status>
-        <mp-copy-link .url=${location.href}></mp-copy-link>
+        <mp-share-dialog
+          .docId=${workspaceRoomName(this.workspaceId)}
+          .origin=${location.origin}
+          .access=${this.access.access}
+          .info=${this.access.info}
+          .plainLink=${location.href}
+          .rotate=${this.rotate}
+          .mint=${this.mint}
+        ></mp-share-dialog>
       </header>
       <main>
         <p class="lead">
@@ -265,6 +288,9 @@ export class MpWorkspacePage extends LitElement {
     return this.recentDocs.docs.find((doc) => doc.id === docId)?.title ?? '';
   }
 
+  private readonly rotate = (scope: AccessScope) => this.access.rotate(scope);
+  private readonly mint = (scope: AccessScope) => this.access.mint(scope);
+
   private onNameCommit(event: CustomEvent<TitleCommitDetail>): void {
     this.workspace.session?.setName(event.detail.value);
   }
@@ -275,6 +301,8 @@ export class MpWorkspacePage extends LitElement {
     if (session === undefined) return;
     const input = (event.target as HTMLFormElement).querySelector('input') as HTMLInputElement;
     const docId = session.createDocument(input.value);
+    // Registered in the workspace, so that the workspace's links open it too.
+    markCreatedHere(this.storage, docId, workspaceRoomName(this.workspaceId));
     navigate(workspaceDocPath(this.workspaceId, docId));
   }
 

@@ -106,15 +106,26 @@ export const fetchRelayInfo = (origin: string): Promise<RelayApiResult<RelayInfo
   );
 
 /** Registers document `docId`, answering its owner, edit and view tokens; refused with 409 when it exists. */
-export const createDoc = (origin: string, docId: string): Promise<RelayApiResult<CreatedDoc>> =>
-  request(docUrl(origin, ''), { method: 'POST', body: { id: docId } }, 201, (body) => {
-    const tokens = body.tokens;
-    if (body.id !== docId || !isObject(tokens)) return undefined;
-    const { owner, edit, view } = tokens;
-    return isAccessToken(owner) && isAccessToken(edit) && isAccessToken(view)
-      ? { id: docId, tokens: { owner, edit, view } }
-      : undefined;
-  });
+export const createDoc = (
+  origin: string,
+  docId: string,
+  parent?: { readonly room: string; readonly token: string },
+): Promise<RelayApiResult<CreatedDoc>> =>
+  request(
+    docUrl(origin, ''),
+    parent === undefined
+      ? { method: 'POST', body: { id: docId } }
+      : { method: 'POST', body: { id: docId, parent: parent.room }, bearer: parent.token },
+    201,
+    (body) => {
+      const tokens = body.tokens;
+      if (body.id !== docId || !isObject(tokens)) return undefined;
+      const { owner, edit, view } = tokens;
+      return isAccessToken(owner) && isAccessToken(edit) && isAccessToken(view)
+        ? { id: docId, tokens: { owner, edit, view } }
+        : undefined;
+    },
+  );
 
 /** Revokes every token of `scope` and answers the new one; needs the owner token. */
 export const rotateCapability = (

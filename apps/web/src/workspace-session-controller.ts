@@ -4,6 +4,10 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 export interface WorkspaceSessionControllerOptions {
   readonly workspaceId: string;
   readonly relayUrl: string;
+  /** The workspace's access token this browser holds, if any. */
+  readonly token?: string | undefined;
+  /** Settles when the session may start (a workspace created here is registered first, briefly). */
+  readonly ready?: Promise<unknown> | undefined;
 }
 
 /**
@@ -31,10 +35,32 @@ export class WorkspaceSessionController implements ReactiveController {
     host.addController(this);
   }
 
+  /** Counts starts, so that a start still waiting for `ready` when the host disconnects or restarts does nothing. */
+  private starts = 0;
+
   hostConnected(): void {
+    const ready = this.options()?.ready;
+    if (ready === undefined) {
+      this.start();
+      return;
+    }
+    const start = ++this.starts;
+    void ready.finally(() => {
+      if (start === this.starts) this.start();
+    });
+  }
+
+  /** Closes the session and opens a new one with the current options, e.g. after its token changed. */
+  restart(): void {
+    this.hostDisconnected();
+    this.hostConnected();
+  }
+
+  private start(): void {
     const options = this.options();
     if (options === undefined) return;
-    const session = new WorkspaceSession(options);
+    const { workspaceId, relayUrl, token } = options;
+    const session = new WorkspaceSession({ workspaceId, relayUrl, ...(token === undefined ? {} : { token }) });
     session.on('status', this.onStatus);
     session.on('documents', this.onDocuments);
     session.on('name', this.onName);
@@ -47,6 +73,7 @@ export class WorkspaceSessionController implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    this.starts++;
     const session = this.session;
     if (session === undefined) return;
     session.off('status', this.onStatus);

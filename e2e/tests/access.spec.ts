@@ -1,6 +1,6 @@
 import { startDedicatedRelay } from '../support/dedicated-relay.js';
 import { editorContent, editorText, type Person } from '../support/fixtures.js';
-import { dataChannelStats, expect, peopleByRoute, test } from '../support/webrtc.js';
+import { connectionState, dataChannelStats, expect, peopleByRoute, test } from '../support/webrtc.js';
 
 /** Clicks at the end of the text and types `text`. */
 const typeAtEnd = async (person: Person, text: string): Promise<void> => {
@@ -72,6 +72,19 @@ test('an owner shares edit and view links; rotating the edit link cuts its holde
     await typeAtEnd(alice, ' Alice goes on.');
     await expect.poll(() => editorText(bob.page)).toBe('Shared text. Live. Carol writes. Alice goes on.');
     expect(await editorText(alice.page)).toBe('Shared text. Live. Carol writes. Alice goes on.');
+
+    // Alice replaces her own owner link too: this browser keeps the new one and stays connected with it.
+    await alice.page.getByRole('button', { name: 'Share' }).click();
+    await alice.page.getByText('Owner link (keep private)').click();
+    const ownerInput = alice.page.locator('details input');
+    const oldOwner = await ownerInput.inputValue();
+    alice.page.once('dialog', (dialog) => dialog.accept());
+    await alice.page.getByRole('button', { name: 'Revoke and replace the owner link' }).click();
+    await expect(ownerInput).not.toHaveValue(oldOwner);
+    await alice.page.keyboard.press('Escape');
+    await expect(connectionState(alice.page)).toHaveAttribute('data-connection', 'connected');
+    await typeAtEnd(alice, '!');
+    await expect.poll(() => editorText(bob.page)).toBe('Shared text. Live. Carol writes. Alice goes on.!');
     // Closed before their relay stops, which their pages would otherwise report.
     for (const person of [alice, bob, carol]) await person.context.close();
   } finally {

@@ -310,6 +310,22 @@ describe('the HTTP API', () => {
     expect(generated.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
+  it('lets anyone create documents at 30 a minute per address, or only holders of the create token', async () => {
+    await fixture.start({ env: REQUIRED });
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await api('/api/docs', { body: {} })).status);
+    expect(statuses.slice(0, 30).every((status) => status === 201)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    await fixture.relay.close();
+
+    const createToken = 'operators-create-token-1234';
+    await fixture.start({ env: { ...REQUIRED, MESHPAD_CREATE_TOKEN: createToken } });
+    expect((await api('/api/docs', { body: { id: 'a' } })).status).toBe(401);
+    expect((await api('/api/docs', { body: { id: 'a' }, token: 'wrong-token-of-the-same-size' })).status).toBe(401);
+    expect((await api('/api/docs', { body: { id: 'a' }, token: createToken })).status).toBe(201);
+    expect(await (await api('/api/info')).json()).toEqual({ auth: 'required', createNeedsToken: true });
+  });
+
   it('mints tokens and reads the document for holders of the right capability only', async () => {
     await fixture.start({ env: REQUIRED });
     const { tokens } = await create('doc');

@@ -195,6 +195,19 @@ export class MpShareDialog extends LitElement {
           <summary>Owner link (keep private)</summary>
           <p>${SCOPE_TEXT.owner}</p>
           ${this.renderLink('owner', links.owner ?? '')}
+          <div class="actions">
+            <button
+              type="button"
+              aria-label="Revoke and replace the owner link"
+              aria-disabled=${this.busy === undefined ? 'false' : 'true'}
+              @click=${() => this.revoke('owner')}
+            >
+              Revoke and replace
+            </button>
+          </div>
+          <p role="status" class=${this.outcomes.owner === undefined ? '' : this.outcomes.owner.ok ? 'done' : 'failed'}>
+            ${this.outcomes.owner?.text ?? ''}
+          </p>
         </details>`
         : nothing
     }`;
@@ -251,11 +264,13 @@ export class MpShareDialog extends LitElement {
     </section>`;
   }
 
-  private revoke(scope: 'edit' | 'view'): void {
+  private revoke(scope: AccessScope): void {
     if (this.busy !== undefined) return;
     const confirmed = window.confirm(
-      `Everyone who opened the document with the current ${scope} link loses access at once, and the link stops ` +
-        'working. You then share the new one. Revoke it?',
+      scope === 'owner'
+        ? 'The current owner link stops working, in every browser that holds it; this browser keeps the new one. Revoke it?'
+        : `Everyone who opened the document with the current ${scope} link loses access at once, and the link stops ` +
+            'working. You then share the new one. Revoke it?',
     );
     if (confirmed)
       void this.request(scope, this.rotate, `Done: this is the new ${scope} link. The old one no longer works.`);
@@ -265,7 +280,7 @@ export class MpShareDialog extends LitElement {
     void this.request(scope, this.mint, `Done: this is ${scope === 'edit' ? 'an' : 'a'} ${scope} link to share.`);
   }
 
-  private async request(scope: 'edit' | 'view', call: TokenRequest | undefined, done: string): Promise<void> {
+  private async request(scope: AccessScope, call: TokenRequest | undefined, done: string): Promise<void> {
     // aria-disabled rather than disabled, so the focus stays on the button while the relay answers.
     if (call === undefined || this.busy !== undefined) return;
     this.busy = scope;

@@ -154,6 +154,13 @@ describe('in required mode, /yjs', () => {
     await waitFor(() => raw.frames.filter((frame) => frame[0] === 2).length === 1, 'one permission-denied message');
     for (const frame of raw.frames.filter((f) => f[0] === 2)) denied.push(new TextDecoder().decode(frame.slice(3)));
     expect(denied[0]).toMatch(/view-only/);
+    // Its edits are never stored, so it is never told they are saved; an editor's request is answered.
+    raw.socket.send(encodeSaveRequest(7));
+    const editorSocket = await rawSocket(`${relay.syncUrl}/doc?token=${tokens.edit}`);
+    editorSocket.socket.send(encodeSaveRequest(8));
+    await waitFor(() => editorSocket.frames.some((frame) => frame[0] === 101), 'the editor’s save confirmed');
+    expect(raw.frames.some((frame) => frame[0] === 101)).toBe(false);
+    editorSocket.socket.close();
     editor.text.insert(editor.text.length, '!');
     await waitFor(() => viewer.text.toString().endsWith('!'), 'later edits still reach the viewer');
     expect(editor.text.toString()).toBe('by the editor!');

@@ -9,6 +9,7 @@ import {
   saveDisplayName,
 } from '@meshpad/client';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { DeferredStart } from './deferred-start.js';
 import { iceServers } from './mesh-config.js';
 
 export interface DocSessionControllerOptions {
@@ -54,19 +55,10 @@ export class DocSessionController implements ReactiveController {
     host.addController(this);
   }
 
-  /** Counts starts, so that a start still waiting for `ready` when the host disconnects or restarts does nothing. */
-  private starts = 0;
+  private readonly deferred = new DeferredStart();
 
   hostConnected(): void {
-    const ready = this.options().ready;
-    if (ready === undefined) {
-      this.start();
-      return;
-    }
-    const start = ++this.starts;
-    void ready.finally(() => {
-      if (start === this.starts) this.start();
-    });
+    this.deferred.run(this.options().ready, () => this.start());
   }
 
   private start(): void {
@@ -92,7 +84,7 @@ export class DocSessionController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    this.starts++;
+    this.deferred.cancel();
     const session = this.session;
     if (session === undefined) return;
     session.off('status', this.onStatus);

@@ -1,5 +1,6 @@
 import { type WorkspaceDocument, type WorkspaceProblem, WorkspaceSession, type WorkspaceStatus } from '@meshpad/client';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { DeferredStart } from './deferred-start.js';
 
 export interface WorkspaceSessionControllerOptions {
   readonly workspaceId: string;
@@ -35,19 +36,10 @@ export class WorkspaceSessionController implements ReactiveController {
     host.addController(this);
   }
 
-  /** Counts starts, so that a start still waiting for `ready` when the host disconnects or restarts does nothing. */
-  private starts = 0;
+  private readonly deferred = new DeferredStart();
 
   hostConnected(): void {
-    const ready = this.options()?.ready;
-    if (ready === undefined) {
-      this.start();
-      return;
-    }
-    const start = ++this.starts;
-    void ready.finally(() => {
-      if (start === this.starts) this.start();
-    });
+    this.deferred.run(this.options()?.ready, () => this.start());
   }
 
   /** Closes the session and opens a new one with the current options, e.g. after its token changed. */
@@ -73,7 +65,7 @@ export class WorkspaceSessionController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    this.starts++;
+    this.deferred.cancel();
     const session = this.session;
     if (session === undefined) return;
     session.off('status', this.onStatus);

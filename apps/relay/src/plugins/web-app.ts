@@ -34,7 +34,10 @@ async function webAppPlugin(app: FastifyInstance, options: { webDir: string }): 
       !request.url.startsWith(`${SYNC_PATH}/`) &&
       !/\.[a-z0-9]+$/i.test(request.url.split('?')[0]!);
     if (isPage) return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
-    return reply.code(404).send({ error: 'Not Found', message: `${request.method} ${request.url} does not exist` });
+    // The path only: a query string may carry a token.
+    return reply
+      .code(404)
+      .send({ error: 'Not Found', message: `${request.method} ${request.url.split('?')[0]} does not exist` });
   });
 }
 

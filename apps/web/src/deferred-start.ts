@@ -12,9 +12,11 @@ export class DeferredStart {
       start();
       return;
     }
-    void ready.finally(() => {
+    // Settled either way, and never an unhandled rejection: a failed registration still lets the session start.
+    const go = () => {
       if (generation === this.#generation) start();
-    });
+    };
+    ready.then(go, go);
   }
 
   cancel(): void {

@@ -44,6 +44,7 @@ export function syncQuotaLimits(options: {
 /** One connection's token buckets: what it may send per second, by kind. */
 export class ConnectionQuota {
   private readonly buckets: Record<QuotaKind, RateLimiter>;
+  private over: QuotaKind | undefined;
 
   constructor(
     private readonly limits: QuotaLimits,
@@ -58,7 +59,21 @@ export class ConnectionQuota {
 
   /** Takes `amount` of `kind`; false when that would go over the quota. */
   take(kind: QuotaKind, amount: number, now = performance.now()): boolean {
-    return this.buckets[kind].take(amount, now);
+    if (this.buckets[kind].take(amount, now)) return true;
+    this.over = kind;
+    return false;
+  }
+
+  /**
+   * The quota this connection (or the one that left it) went over, while that bucket holds less than a second of
+   * its rate: a client that comes straight back is refused before anything it sends is read, since its first
+   * frames would only put it over again.
+   */
+  stillOver(now = performance.now()): QuotaKind | undefined {
+    if (this.over !== undefined && this.buckets[this.over].available(now) >= this.limits[this.over].perSecond) {
+      this.over = undefined;
+    }
+    return this.over;
   }
 
   /** What is left of `kind` now. */

@@ -5,6 +5,13 @@ import type { ConnectionQuota } from './connection-quota.js';
 
 let nextId = 0;
 
+/**
+ * Time a cut-off connection's close frame has to reach the client before its socket is ended: a write that went
+ * straight to the kernel is out at once, one queued behind a slow reader's backlog may not be, and then the
+ * client sees 1006, which it treats as transient too.
+ */
+const CUT_OFF_GRACE_MS = 200;
+
 /** Closes that say something is wrong with the relay, not with the client: logged as errors. */
 const RELAY_FAULTS: ReadonlySet<CloseCodeInfo> = new Set([
   CloseCode.InternalError,
@@ -35,6 +42,8 @@ export class Connection {
   readOnly: { dropped: number } | undefined;
   private readonly maxBufferedBytes: number;
   private closed = false;
+  private closedByRelay = false;
+  private cutOff = false;
   /** Size of the full-state answer being written, which the high-water mark does not count; -1 when none. */
   private answerBytes = -1;
   /** Requests that came while an answer was being written: the latest of each kind. */
@@ -118,6 +127,7 @@ export class Connection {
   close(code: CloseCodeInfo, detail?: string, reason: string = code.reason): void {
     if (this.closed) return;
     this.closed = true;
+    this.closedByRelay = true;
     this.waiting = undefined;
     if (detail !== undefined) {
       const level = code === CloseCode.GoingAway ? 'info' : RELAY_FAULTS.has(code) ? 'error' : 'warn';
@@ -126,6 +136,19 @@ export class Connection {
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       this.socket.close(code.code, reason);
     }
+  }
+
+  /**
+   * Stops reading a connection the relay closed. Called for a frame that arrives after the close frame, and for a
+   * connection refused as it opens: a client that keeps sending once told to stop would otherwise have the relay
+   * receive everything it queued (megabytes, for a flood) until its close reply comes through.
+   */
+  stopReading(): void {
+    if (!this.closedByRelay || this.cutOff) return;
+    this.cutOff = true;
+    this.log.debug(`stopped reading the closed connection; ending it in ${CUT_OFF_GRACE_MS} ms`);
+    this.socket.pause();
+    setTimeout(() => this.socket.terminate(), CUT_OFF_GRACE_MS).unref();
   }
 
   /** Marks the connection closed when the peer closed it. */

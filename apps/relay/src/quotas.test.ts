@@ -95,6 +95,49 @@ describe('per-connection quotas on /yjs', () => {
     expect(await flood('elsewhere', 50)).toBe(0);
   });
 
+  it('refuses a client back before its quota refilled without reading it, and admits it once it has', async () => {
+    // Bursts of 200 messages; one that went over gets in again once a second's worth (20) is back.
+    const target = await start({ MESHPAD_MAX_MESSAGES_PER_SECOND: '20' });
+    const emptyUpdate = encodeSyncUpdate(Uint8Array.of(0, 0));
+    const flooder = await raw(`${target.syncUrl}/refill`);
+    for (let i = 0; i < 1_000; i++) flooder.socket.send(emptyUpdate);
+    expect((await flooder.closed).code).toBe(CloseCode.RateLimited.code);
+
+    const tooSoon = await raw(`${target.syncUrl}/refill`);
+    tooSoon.socket.send(encodeSyncUpdate(textUpdate('never read')));
+    expect((await tooSoon.closed).code).toBe(CloseCode.RateLimited.code);
+    // Refused before the room said anything: no sync step 1, and the update was not read.
+    expect(tooSoon.frames).toEqual([]);
+    expect(target.app.rooms.get('refill')?.connections.size ?? 0).toBe(0);
+    expect((await target.store.load('refill')).updates).toEqual([]);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const later = await raw(`${target.syncUrl}/refill`);
+    await waitFor(() => later.frames.length > 0, 'the room greets the client');
+    expect(later.socket.readyState).toBe(later.socket.OPEN);
+  });
+
+  it('stops reading a client that keeps sending after the relay closed it', async () => {
+    const target = await start({ MESHPAD_MAX_MESSAGES_PER_SECOND: '20', LOG_LEVEL: 'debug' });
+    const emptyUpdate = encodeSyncUpdate(Uint8Array.of(0, 0));
+    const flooder = await raw(`${target.syncUrl}/deaf`);
+    // It never reads, so it never sees the close frame nor answers it: ws would go on reading it for its close
+    // timeout (1 s). Its writes fail once the relay has ended the socket, which closes it here.
+    (flooder.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    for (let i = 0; i < 1_000; i++) flooder.socket.send(emptyUpdate);
+    const started = performance.now();
+    const timer = setInterval(() => flooder.socket.send(emptyUpdate), 10);
+    try {
+      await flooder.closed;
+    } finally {
+      clearInterval(timer);
+    }
+    expect(performance.now() - started).toBeLessThan(900);
+    expect(target.logs().some((line) => String(line.msg).startsWith('stopped reading the closed connection'))).toBe(
+      true,
+    );
+  });
+
   it.each([
     ['small', 2_000],
     ['large (counted before the intake thread judges it)', 20_000],

@@ -214,7 +214,10 @@ async function signalingPlugin(app: FastifyInstance, options: SignalingPluginOpt
       peer.alive = true;
     });
     socket.on('message', (data: RawData) => {
-      if (!peer.conn.isOpen) return;
+      if (!peer.conn.isOpen) {
+        peer.conn.stopReading();
+        return;
+      }
       if (rawLength(data) > MAX_SIGNALING_MESSAGE_BYTES) {
         peer.conn.close(
           CloseCode.MessageTooBig,

@@ -273,8 +273,9 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     const quota = conn.quota;
     const count = countWithinLimits(update, options.updateLimits, quota?.available('structs'));
     if (!count.ok) {
-      if (count.error.overQuota && quota !== undefined) {
-        conn.close(CloseCode.RateLimited, `closing connection: ${quota.describe('structs')}`);
+      if (count.error.overQuota) {
+        // The walk stopped where the quota did: the update holds more than the bucket.
+        checkStructQuota(conn, Number.POSITIVE_INFINITY);
       } else {
         conn.close(CloseCode.InvalidUpdate, `closing connection: ${count.error.message}`);
       }
@@ -377,6 +378,15 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
       conn.close(CloseCode.TooManyConnections, `closing connection: ${address} already holds ${limit} connections`);
       return;
     }
+    const stillOver = quota.stillOver();
+    if (stillOver !== undefined) {
+      // Logged when it went over; a client retrying in a loop would otherwise write a line per attempt.
+      conn.log.debug(`refused: back before its quota refilled (${quota.describe(stillOver)})`);
+      conn.close(CloseCode.RateLimited);
+      conn.stopReading();
+      quotasLeft.leave(quotaKey, quota);
+      return;
+    }
     keepAlive.watch(socket, conn);
     if (!roomName.ok) {
       conn.close(CloseCode.InvalidRoomName, `closing connection: ${roomName.error}`);
@@ -390,7 +400,10 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     let unwatch: (() => void) | undefined;
 
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      if (!conn.isOpen) return;
+      if (!conn.isOpen) {
+        conn.stopReading();
+        return;
+      }
       if (!isBinary) {
         conn.close(CloseCode.UnsupportedData, 'closing connection: text frame received');
         return;

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { MemoryDocStore } from '@meshpad/storage';
 import { describe, expect, it } from 'vitest';
 import { synced, useRelay, waitFor } from '../test/harness.js';
@@ -26,7 +28,38 @@ async function touchHeavyRoom(): Promise<void> {
 const compactionLine = () =>
   fixture.relay.logs().find((line) => /compact/.test(String(line.msg)) && line.room === 'heavy');
 
+/** Nice values of this process's threads other than the main one (Linux). */
+function threadNiceness(): number[] {
+  const values: number[] = [];
+  for (const task of readdirSync('/proc/self/task')) {
+    if (Number(task) === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      // Fields after the command name, which may hold spaces: the nice value is the 19th field of the line.
+      values.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return values;
+}
+
 describe('compaction thread', () => {
+  it.runIf(process.platform === 'linux')(
+    'compacts at a lower priority than the event loop',
+    async () => {
+      const store = await heavyStore();
+      await fixture.start({ store, env: { LOG_LEVEL: 'debug' } });
+      expect(threadNiceness()).not.toContain(10);
+      await touchHeavyRoom();
+      await waitFor(() => threadNiceness().includes(10) || compactionLine() !== undefined, 'compaction under way');
+      expect(compactionLine()).toBeUndefined();
+      // The event loop keeps its priority.
+      expect(getPriority()).toBe(0);
+    },
+    60_000,
+  );
+
   it('compacts a costly document off the event loop: another room keeps delivering edits meanwhile', async () => {
     const store = await heavyStore();
     await fixture.start({ store, env: { LOG_LEVEL: 'debug' } });

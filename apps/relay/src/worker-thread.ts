@@ -1,4 +1,9 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
+
+/** Nice value of the relay's worker threads: under contention the event loop gets about ten times their share. */
+const WORKER_NICENESS = 10;
 
 export interface WorkerThreadOptions {
   /** Longest one request may take before the thread is stopped (failing every request in it). */
@@ -108,8 +113,24 @@ export class WorkerThread<Request, Result> {
   }
 }
 
+/**
+ * Lowers the calling thread's scheduling priority: what runs in these threads is work a client can cause (seconds of
+ * it, for hostile input), and on a busy machine the event loop delivering everyone's edits must come first. Linux
+ * only, where setpriority on a thread id applies to that thread alone; elsewhere it would slow the whole relay.
+ */
+function lowerThreadPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId !== process.pid) setPriority(threadId, WORKER_NICENESS);
+  } catch {
+    // No /proc or not allowed: the thread keeps the relay's priority, which is only slower under load.
+  }
+}
+
 /** In a thread's entry point: answers each request with `handle`, reporting what it throws. */
 export function serveRequests<Request, Result>(handle: (request: Request) => Result): void {
+  lowerThreadPriority();
   parentPort?.on('message', ({ id, request }: { id: number; request: Request }) => {
     let reply: Reply<Result>;
     try {

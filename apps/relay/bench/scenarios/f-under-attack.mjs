@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { track, untrack } from '../lib/children.mjs';
 import { sleep } from '../lib/clock.mjs';
@@ -8,6 +9,7 @@ import { cpuSeconds, rssKiB } from '../lib/proc.mjs';
 
 const ATTACKER = fileURLToPath(new URL('../lib/attacker.mjs', import.meta.url));
 const RATE = 10;
+const ATTACKER_NICENESS = 19;
 const READY_TIMEOUT_MS = 30_000;
 const SYNC_TIMEOUT_MS = 20_000;
 /** A phase whose p99 is above this (or that lost ops) counts as stalled. */
@@ -67,6 +69,9 @@ const alive = (server) => server.child.exitCode === null && server.child.signalC
 async function startAttacker(kind, serverUrl, room) {
   const child = fork(ATTACKER, [kind, serverUrl, room], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   track(child);
+  // A real attacker brings its own CPU; here it shares two cores with the clients that measure, so it yields to
+  // them. The honest load leaves a core mostly idle, so it still sends as fast as the server takes its bytes.
+  setPriority(child.pid, ATTACKER_NICENESS);
   let stats;
   let stderr = '';
   child.stderr.on('data', (chunk) => {

@@ -81,6 +81,9 @@ function* clientsOf(clocks: Float64Array): Generator<number> {
  */
 const MAX_WAITING_BYTES = 4 * 1024 * 1024;
 
+/** How long a joiner may be sent a sync step 1 made for an earlier state (see `syncStep1`). */
+const STEP1_REUSE_MS = 1000;
+
 /**
  * One document's live state on the relay: its connections, awareness, and the document as encoded
  * Yjs updates (merged lazily, swapped for compacted snapshots), never as a Y.Doc, with the index that
@@ -105,7 +108,7 @@ export class Room {
   private doc = new DocState();
   private index = new DocIndex();
   /** The sync step 1 every joiner is sent, for the state vector it was made of. */
-  private step1: { readonly stateVector: Uint8Array; readonly frame: Uint8Array } | undefined;
+  private step1: { readonly stateVector: Uint8Array; readonly frame: Uint8Array; readonly madeAt: number } | undefined;
   /** The sync step 2 of the whole document, for the state it was made of. */
   private wholeStep2: { readonly state: Uint8Array; readonly frame: Uint8Array } | undefined;
   /** Bytes admitted but not yet stored. */
@@ -181,13 +184,18 @@ export class Room {
   }
 
   /**
-   * The sync step 1 a joiner is sent, kept until the state vector changes: it names every client of
-   * the document (100,000 clients: over 1 MB), and a client that reconnects in a loop would otherwise
-   * cost a copy of it each time.
+   * The sync step 1 a joiner is sent. It names every client of the document (100,000 clients: over 1 MB), so it is
+   * kept until the state vector changes, and for up to a second after: an older state vector only makes the joiner
+   * send back some edits the room already has, which are trimmed, while a document taking 10,000 new ids a second
+   * would otherwise cost a new one for every joiner.
    */
   private syncStep1(): Uint8Array {
+    const now = performance.now();
+    if (this.step1 !== undefined && now - this.step1.madeAt < STEP1_REUSE_MS) return this.step1.frame;
     const stateVector = this.stateVector();
-    if (this.step1?.stateVector !== stateVector) this.step1 = { stateVector, frame: encodeSyncStep1(stateVector) };
+    if (this.step1?.stateVector !== stateVector) {
+      this.step1 = { stateVector, frame: encodeSyncStep1(stateVector), madeAt: now };
+    }
     return this.step1.frame;
   }
 

@@ -45,6 +45,8 @@ export interface RelayConfig {
   readonly maxBytesPerSecond: number;
   /** Sustained Yjs structs per second per `/yjs` connection (bursts of ten seconds' worth, or two largest updates). */
   readonly maxStructsPerSecond: number;
+  /** Sustained client ids new to the document per second per `/yjs` connection (bursts: 10 s worth, or 2 updates' most). */
+  readonly maxNewClientsPerSecond: number;
   /** Open WebSockets (`/yjs` and `/signal` together) one client address may hold. */
   readonly maxConnectionsPerAddress: number;
   /** Proxies whose X-Forwarded-For names the client (addresses, CIDR ranges, or proxy-addr's names); empty: none. */
@@ -231,6 +233,13 @@ const OPTIONS = {
     description:
       'Yjs structs and deleted ranges per second per /yjs connection, in bursts of 10 s worth or 2 largest updates (4529)',
     defaultValue: '10000',
+  },
+  maxNewClientsPerSecond: {
+    flag: 'max-new-clients-per-second',
+    env: 'MESHPAD_MAX_NEW_CLIENTS_PER_SECOND',
+    description:
+      'Client ids new to the document per second per /yjs connection, in bursts of 10 s worth or 2 updates of the most client runs (4529)',
+    defaultValue: '100',
   },
   maxConnectionsPerAddress: {
     flag: 'max-connections-per-address',
@@ -452,6 +461,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     maxMessagesPerSecond: integer('maxMessagesPerSecond', raw('maxMessagesPerSecond'), 1, 1_000_000_000),
     maxBytesPerSecond: integer('maxBytesPerSecond', raw('maxBytesPerSecond'), 1, 1024 * 1024 * 1024 * 1024),
     maxStructsPerSecond: integer('maxStructsPerSecond', raw('maxStructsPerSecond'), 1, 1_000_000_000),
+    maxNewClientsPerSecond: integer('maxNewClientsPerSecond', raw('maxNewClientsPerSecond'), 1, 1_000_000_000),
     maxConnectionsPerAddress: integer('maxConnectionsPerAddress', raw('maxConnectionsPerAddress'), 1, 1_000_000_000),
     trustProxy: proxyList(raw('trustProxy')),
     publicOrigin,

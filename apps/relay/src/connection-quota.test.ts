@@ -6,8 +6,10 @@ const someLimits = {
   messagesPerSecond: 1_000,
   bytesPerSecond: 2 * MiB,
   structsPerSecond: 10_000,
+  newClientsPerSecond: 100,
   maxMessageBytes: 4 * MiB,
   maxStructsPerUpdate: 100_000,
+  maxClientsPerUpdate: 10_000,
 };
 
 describe('ConnectionQuota', () => {
@@ -43,5 +45,17 @@ describe('ConnectionQuota', () => {
     expect(quota.take('structs', 100_000, t0)).toBe(true);
     expect(quota.take('structs', 1, t0)).toBe(false);
     expect(quota.take('structs', 10_000, t0 + 1_000)).toBe(true);
+  });
+
+  it('lets a document with the most client runs of two updates into an empty room, then a hundred new ids a second', () => {
+    const t0 = 1_000;
+    const limits = syncQuotaLimits(someLimits);
+    expect(limits.clients).toEqual({ perSecond: 100, burst: 20_000 });
+    const quota = new ConnectionQuota(limits, t0);
+    expect(quota.take('clients', 20_000, t0)).toBe(true);
+    expect(quota.take('clients', 1, t0)).toBe(false);
+    expect(quota.stillOver(t0 + 500)).toBe('clients');
+    expect(quota.stillOver(t0 + 1_000)).toBeUndefined();
+    expect(quota.describe('clients')).toBe('more than 100 client ids new to the document per second (bursts of 20000)');
   });
 });

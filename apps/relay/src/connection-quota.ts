@@ -1,7 +1,10 @@
 import { RateLimiter } from './rate-limiter.js';
 
-/** What a connection's quotas count: frames, their bytes, and the Yjs structs and deleted ranges in its updates. */
-export type QuotaKind = 'messages' | 'bytes' | 'structs';
+/**
+ * What a connection's quotas count: frames, their bytes, the Yjs structs and deleted ranges in its updates, and the
+ * client ids its updates bring into the document.
+ */
+export type QuotaKind = 'messages' | 'bytes' | 'structs' | 'clients';
 
 /** A sustained rate, and the most a connection may spend at once after a quiet period. */
 export interface QuotaRate {
@@ -15,6 +18,7 @@ const QUOTA_UNITS: Readonly<Record<QuotaKind, string>> = {
   messages: 'messages',
   bytes: 'bytes',
   structs: 'Yjs structs and deleted ranges',
+  clients: 'client ids new to the document',
 };
 
 /** Seconds of its sustained rate that a quota lets a connection spend at once. */
@@ -22,22 +26,26 @@ export const QUOTA_BURST_SECONDS = 10;
 
 /**
  * The quotas of a `/yjs` connection. A paste or an import is one message, so the byte bucket holds
- * at least two messages of the largest size the relay accepts, and the struct bucket two updates of
- * the most structs it accepts (a client back from a long time offline sends its work at once).
+ * at least two messages of the largest size the relay accepts, the struct bucket two updates of
+ * the most structs it accepts (a client back from a long time offline sends its work at once), and the bucket of
+ * new client ids two updates of the most client runs it accepts (a document's whole history sent to an empty room).
  */
 export function syncQuotaLimits(options: {
   readonly messagesPerSecond: number;
   readonly bytesPerSecond: number;
   readonly structsPerSecond: number;
+  readonly newClientsPerSecond: number;
   readonly maxMessageBytes: number;
   readonly maxStructsPerUpdate: number;
+  readonly maxClientsPerUpdate: number;
 }): QuotaLimits {
-  const { messagesPerSecond, bytesPerSecond, structsPerSecond } = options;
+  const { messagesPerSecond, bytesPerSecond, structsPerSecond, newClientsPerSecond } = options;
   const burst = (perSecond: number, largest: number) => Math.max(perSecond * QUOTA_BURST_SECONDS, 2 * largest);
   return {
     messages: { perSecond: messagesPerSecond, burst: messagesPerSecond * QUOTA_BURST_SECONDS },
     bytes: { perSecond: bytesPerSecond, burst: burst(bytesPerSecond, options.maxMessageBytes) },
     structs: { perSecond: structsPerSecond, burst: burst(structsPerSecond, options.maxStructsPerUpdate) },
+    clients: { perSecond: newClientsPerSecond, burst: burst(newClientsPerSecond, options.maxClientsPerUpdate) },
   };
 }
 
@@ -54,6 +62,7 @@ export class ConnectionQuota {
       messages: new RateLimiter(limits.messages.perSecond, limits.messages.burst, now),
       bytes: new RateLimiter(limits.bytes.perSecond, limits.bytes.burst, now),
       structs: new RateLimiter(limits.structs.perSecond, limits.structs.burst, now),
+      clients: new RateLimiter(limits.clients.perSecond, limits.clients.burst, now),
     };
   }
 

@@ -12,7 +12,7 @@ import {
   type TestRelay,
   waitFor,
 } from '../test/harness.js';
-import { deleteSetBomb } from '../test/hostile-updates.js';
+import { deleteSetBomb, structBomb } from '../test/hostile-updates.js';
 
 let relay: TestRelay | undefined;
 const clients: StockClient[] = [];
@@ -152,6 +152,28 @@ describe('per-connection quotas on /yjs', () => {
         .logs()
         .some((line) => String(line.msg).includes('more than 100 Yjs structs and deleted ranges per second')),
     ).toBe(true);
+  });
+
+  it('closes a connection that brings more client ids into the document than allowed, storing none of that update', async () => {
+    // Bursts: 10 s of 10 per second, or two updates of the most client runs accepted (500): 1,000.
+    const target = await start({ MESHPAD_MAX_NEW_CLIENTS_PER_SECOND: '10', MESHPAD_MAX_CLIENTS_PER_UPDATE: '500' });
+    const bomber = await raw(`${target.syncUrl}/ids`);
+    for (const first of [1_000_000, 2_000_000, 3_000_000]) bomber.socket.send(encodeSyncUpdate(structBomb(500, first)));
+    expect((await bomber.closed).code).toBe(CloseCode.RateLimited.code);
+    expect(
+      target.logs().some((line) => String(line.msg).includes('more than 10 client ids new to the document per second')),
+    ).toBe(true);
+    const storedIds = async () => {
+      const { updates } = await target.store.load('ids');
+      return updates.length === 0
+        ? 0
+        : Y.decodeStateVector(Y.encodeStateVectorFromUpdate(Y.mergeUpdates(updates))).size;
+    };
+    await waitFor(async () => (await storedIds()) === 1_000, 'the first two updates are stored');
+    // A third update wrongly admitted would be stored by the time a newcomer has synced.
+    const newcomer = client(target, 'ids');
+    await synced(newcomer);
+    expect(await storedIds()).toBe(1_000);
   });
 
   it('never limits stock clients typing, moving their cursor and pasting, with the defaults', async () => {

@@ -287,6 +287,15 @@ export class Room {
     if (ready !== undefined && admission.readyStructs > 0 && this.bytes + ready.length > this.limits.maxDocumentBytes) {
       return { ready: [], refusals: [this.tooLarge(from, ready.length)] };
     }
+    if (ready !== undefined && !this.chargeNewClients(from, admission.clocks)) {
+      const quota = from.quota!;
+      return {
+        ready: [],
+        refusals: [
+          { conn: from, code: CloseCode.RateLimited, detail: `closing connection: ${quota.describe('clients')}` },
+        ],
+      };
+    }
     if (admission.held !== undefined) {
       const over = this.held.hold(from, admission.held);
       if (over !== undefined) {
@@ -310,6 +319,18 @@ export class Room {
     const intake: Intake = { ready: [{ from, update: ready }], refusals: [] };
     this.releaseHeld(intake);
     return intake;
+  }
+
+  /**
+   * Charges `from`'s quota for the client ids `clocks` (client, clock pairs) brings into the document: every id is
+   * kept in the index and sent to every joiner for good, so ids new to the room cost, apart from structs.
+   */
+  private chargeNewClients(from: Connection, clocks: Float64Array): boolean {
+    const quota = from.quota;
+    if (quota === undefined) return true;
+    let fresh = 0;
+    for (let i = 0; i < clocks.length; i += 2) if (this.index.clock(clocks[i]!) === 0) fresh++;
+    return fresh === 0 || quota.take('clients', fresh);
   }
 
   /** Admits held updates again for as long as that admits something (each may unblock others). */

@@ -10,13 +10,37 @@ export interface CompactionTarget {
   replaceCovered(seal: number, snapshot: Uint8Array): void;
 }
 
+/** When a document's log is compacted. */
+export interface CompactionPolicy {
+  /** Stored updates after which a loaded document's log is compacted. */
+  readonly afterUpdates: number;
+  /** Quiet time a document waits before a scheduled compaction runs. */
+  readonly delayMs: number;
+}
+
 /**
- * Rewrites a document's update log as one garbage-collected snapshot, in the background: after the
- * document has been quiet for `delayMs`, one document at a time, on the compaction thread. Appends
- * made meanwhile are kept.
+ * A log that grew this many times `afterUpdates` since the last compaction (a paste, an import, a client back from
+ * a long time offline) is compacted soon: until then every joiner downloads the whole history.
+ */
+const BURST_FACTOR = 10;
+const BURST_COMPACTION_DELAY_MS = 250;
+
+/** What the compactor counts of a loaded document's log. */
+interface LogLength {
+  /** Rows since the last scheduled compaction (the snapshot it writes counts as one). */
+  sinceScheduled: number;
+  /** Rows no compaction has covered yet. */
+  uncovered: number;
+}
+
+/**
+ * Rewrites a document's update log as one garbage-collected snapshot, in the background: once its log
+ * grew by the policy's number of updates, or its last connection left, and it has been quiet for the
+ * delay; one document at a time, on the compaction thread. Appends made meanwhile are kept.
  */
 export class Compactor {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly logs = new Map<string, LogLength>();
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
   /** Set once a stopping relay stops the compaction that is running. */
@@ -25,13 +49,40 @@ export class Compactor {
   constructor(
     private readonly store: DocStore,
     private readonly log: FastifyBaseLogger,
-    private readonly delayMs: number,
+    private readonly policy: CompactionPolicy,
     private readonly thread: CompactionThread,
-    private readonly loaded: (docName: string) => CompactionTarget | undefined = () => undefined,
+    private readonly targetOf: (docName: string) => CompactionTarget | undefined = () => undefined,
   ) {}
 
-  /** (Re)starts the quiet-time countdown for `docName`, of `delayMs` (the configured delay by default). */
-  schedule(docName: string, delayMs = this.delayMs): void {
+  /** A document was loaded with `rows` rows in its log. */
+  loaded(docName: string, rows: number): void {
+    this.logs.set(docName, { sinceScheduled: rows, uncovered: rows });
+  }
+
+  /** `count` more updates of a loaded document were stored: a log that grew long is compacted. */
+  stored(docName: string, count: number): void {
+    const log = this.logs.get(docName);
+    if (log === undefined) return;
+    log.sinceScheduled += count;
+    log.uncovered += count;
+    if (log.sinceScheduled < this.policy.afterUpdates) return;
+    log.sinceScheduled = 1;
+    const burst = log.uncovered >= BURST_FACTOR * this.policy.afterUpdates;
+    this.schedule(docName, burst ? BURST_COMPACTION_DELAY_MS : undefined);
+  }
+
+  /** A document's last connection left: a log of more than one row is compacted once it has been quiet. */
+  left(docName: string): void {
+    if ((this.logs.get(docName)?.sinceScheduled ?? 0) > 1) this.schedule(docName);
+  }
+
+  /** A document was unloaded: its log is counted afresh when it is loaded again. */
+  forget(docName: string): void {
+    this.logs.delete(docName);
+  }
+
+  /** (Re)starts the quiet-time countdown for `docName`, of `delayMs` (the policy's delay by default). */
+  schedule(docName: string, delayMs = this.policy.delayMs): void {
     if (this.closed) return;
     clearTimeout(this.timers.get(docName));
     const timer = setTimeout(() => {
@@ -93,8 +144,10 @@ export class Compactor {
     try {
       const started = performance.now();
       // Sealed right before storage is read: everything the room holds now is in what the read returns.
-      const target = this.loaded(docName);
+      const target = this.targetOf(docName);
       const seal = target?.seal();
+      const log = this.logs.get(docName);
+      if (log !== undefined) log.uncovered = 0;
       const stored = await this.store.load(docName);
       if (stored.updates.length <= 1) return;
       // Rows that cannot integrate would make the compaction throw on every attempt; the thread leaves them out.

@@ -141,7 +141,7 @@ describe('persistence', () => {
     const a = stockClient(relay.syncUrl, 'transient');
     await synced(a);
     a.text.insert(0, 'kept');
-    await waitFor(() => relay.app.rooms.size === 1 && [...relay.app.rooms.all()][0]!.logEntries > 0, 'stored');
+    await waitFor(async () => (await relay.store.load('transient')).updates.length > 0, 'stored');
     a.destroy();
     await waitFor(() => relay.app.rooms.size === 0, 'room unloaded');
     const b = stockClient(relay.syncUrl, 'transient');
@@ -157,7 +157,7 @@ describe('persistence', () => {
     const client = stockClient(relay.syncUrl, 'reconnecting');
     await synced(client);
     for (let i = 0; i < 20; i++) client.text.insert(0, `line ${i}\n`);
-    await waitFor(() => [...relay.app.rooms.all()][0]?.logEntries === 20, '20 updates stored');
+    await waitFor(async () => (await store.logStats('reconnecting')).entries === 20, '20 updates stored');
     expect((await store.logStats('reconnecting')).entries).toBe(20);
 
     for (let i = 0; i < 3; i++) {
@@ -170,7 +170,7 @@ describe('persistence', () => {
     client.text.insert(0, 'written offline\n');
     client.provider.connect();
     await synced(client);
-    await waitFor(() => [...relay.app.rooms.all()][0]?.logEntries === 21, 'the offline edit stored');
+    await waitFor(async () => (await store.logStats('reconnecting')).entries === 21, 'the offline edit stored');
     expect((await store.logStats('reconnecting')).entries).toBe(21);
     client.destroy();
     await relay.close();

@@ -6,9 +6,6 @@ import { logQuarantined } from './quarantine-log.js';
 import { Room, type RoomLimits } from './room.js';
 import type { UpdateFlusher } from './update-flusher.js';
 
-/** Uncompacted updates, in multiples of the compaction threshold, from which a room compacts soon. */
-const BURST_FACTOR = 10;
-const BURST_COMPACTION_DELAY_MS = 250;
 /** After a room failed to load, joiners are refused without touching storage for this long, doubling up to the max. */
 const LOAD_RETRY_MS = 500;
 const MAX_LOAD_RETRY_MS = 30_000;
@@ -30,7 +27,6 @@ export class RoomRegistry {
     private readonly store: DocStore,
     private readonly flusher: () => UpdateFlusher,
     private readonly compactor: Compactor,
-    private readonly compactAfterUpdates: number,
     private readonly limits: RoomLimits,
     private readonly log: FastifyBaseLogger,
     /** How long a room stays loaded after its last connection left: a client that comes back reads nothing. */
@@ -76,14 +72,19 @@ export class RoomRegistry {
     room.held.clear();
     // A room left while it was still loading knows its log's length once the load is done.
     room.ready.then(
-      () => {
-        if (room.logEntries > 1) this.compactor.schedule(room.name);
-      },
+      () => this.compactor.left(room.name),
       () => {},
     );
     const unload = () => {
       this.lingering.delete(room);
-      if (room.refs === 0 && this.rooms.get(room.name) === room) this.rooms.delete(room.name);
+      if (room.refs === 0 && this.rooms.get(room.name) === room) {
+        this.rooms.delete(room.name);
+        // After `left` above has looked at the log's length; unless the room was loaded again meanwhile.
+        const forget = () => {
+          if (!this.rooms.has(room.name)) this.compactor.forget(room.name);
+        };
+        room.ready.then(forget, forget);
+      }
     };
     if (this.lingerMs === 0) {
       unload();
@@ -92,17 +93,6 @@ export class RoomRegistry {
     const timer = setTimeout(unload, this.lingerMs);
     timer.unref();
     this.lingering.set(room, timer);
-  }
-
-  /** Called after a room's updates were stored: compacts documents whose log grew long. */
-  afterStore(room: Room): void {
-    if (room.logEntries >= this.compactAfterUpdates) {
-      room.logEntries = 1;
-      // After a burst (a paste, an import, a client back from a long time offline), every joiner would
-      // download the whole history until the compaction runs, so it runs soon.
-      const burst = room.uncompacted >= BURST_FACTOR * this.compactAfterUpdates;
-      this.compactor.schedule(room.name, burst ? BURST_COMPACTION_DELAY_MS : undefined);
-    }
   }
 
   private async load(room: Room): Promise<void> {
@@ -119,6 +109,7 @@ export class RoomRegistry {
       const screened = await this.screen(stored.updates);
       logQuarantined(this.log, room.name, screened.quarantined);
       room.load(screened.kept, screened.index);
+      this.compactor.loaded(room.name, screened.kept.length);
       this.loadFailures.delete(room.name);
       this.log.debug({ room: room.name, updates: stored.updates.length, bytes: stored.bytes }, 'room loaded');
     } catch (cause) {

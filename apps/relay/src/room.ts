@@ -94,10 +94,6 @@ export class Room {
   readonly awareness: AwarenessRegistry<Connection>;
   /** Connections that joined or are joining; the room is unloaded a while after it drops to zero. */
   refs = 0;
-  /** Updates stored since the room was loaded, plus what was stored before, for compaction decisions. */
-  logEntries = 0;
-  /** Updates held in memory that no compaction has covered yet. */
-  uncompacted = 0;
   ready: Promise<void> = Promise.resolve();
   /** Set when the room failed (storage, or a fault): nothing more is stored or sent through it. */
   failed = false;
@@ -134,8 +130,6 @@ export class Room {
   load(updates: readonly Uint8Array[], index: DocIndex): void {
     this.doc = new DocState(updates);
     this.index = index;
-    this.logEntries = updates.length;
-    this.uncompacted = updates.length;
   }
 
   /** Encoded size of the document, including what is admitted and not yet stored. */
@@ -419,8 +413,6 @@ export class Room {
     for (const { update } of batch) this.pendingBytes -= update.length;
     const merged = mergeUpdates(batch.map((p) => p.update));
     this.doc.add(merged);
-    this.logEntries += batch.length;
-    this.uncompacted += batch.length;
     if (this.connections.size === 0) return;
 
     const senders = new Set(batch.map((p) => p.from));
@@ -447,7 +439,6 @@ export class Room {
 
   /** Marks the state held now as what a compaction reading storage now will cover. */
   seal(): number {
-    this.uncompacted = 0;
     return this.doc.seal();
   }
 

@@ -15,7 +15,8 @@ export class UpdateFlusher {
   constructor(
     private readonly store: DocStore,
     private readonly log: FastifyBaseLogger,
-    private readonly onStored: (room: Room) => void,
+    /** Told how many updates of `room` were stored (and forwarded). */
+    private readonly onStored: (room: Room, count: number) => void,
   ) {}
 
   enqueue(room: Room, updates: readonly PendingUpdate[]): void {
@@ -74,7 +75,7 @@ export class UpdateFlusher {
     for (const [room, pending] of batches) {
       try {
         room.deliver(pending);
-        this.onStored(room);
+        this.onStored(room, pending.length);
       } catch (cause) {
         // Stored, but the room's memory may now be wrong: its clients resync from storage.
         this.log.error({ err: cause, room: room.name }, 'fault while forwarding stored updates; closing the room');

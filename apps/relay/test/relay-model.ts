@@ -120,18 +120,15 @@ export class RelayModel {
   }
 
   #start(): void {
-    this.#compactor = new Compactor(this.store, this.log, IDLE_COMPACTION_DELAY_MS, this.compactionThread, (name) =>
-      this.#registry.get(name),
-    );
-    this.#registry = new RoomRegistry(
+    this.#compactor = new Compactor(
       this.store,
-      () => this.#flusher,
-      this.#compactor,
-      Number.MAX_SAFE_INTEGER,
-      this.limits,
       this.log,
+      { afterUpdates: Number.MAX_SAFE_INTEGER, delayMs: IDLE_COMPACTION_DELAY_MS },
+      this.compactionThread,
+      (name) => this.#registry.get(name),
     );
-    this.#flusher = new UpdateFlusher(this.store, this.log, (room) => this.#registry.afterStore(room));
+    this.#registry = new RoomRegistry(this.store, () => this.#flusher, this.#compactor, this.limits, this.log);
+    this.#flusher = new UpdateFlusher(this.store, this.log, (room, count) => this.#compactor.stored(room.name, count));
   }
 
   /** The loaded room, if any connection holds it. */

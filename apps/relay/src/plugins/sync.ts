@@ -100,7 +100,7 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
   const compactor = new Compactor(
     store,
     app.log,
-    options.compactionDelayMs,
+    { afterUpdates: options.compactAfterUpdates, delayMs: options.compactionDelayMs },
     new CompactionThread(options.compactionThread),
     (name) => rooms.get(name),
   );
@@ -109,13 +109,12 @@ async function syncPlugin(app: FastifyInstance, options: SyncPluginOptions): Pro
     store,
     () => flusher,
     compactor,
-    options.compactAfterUpdates,
     options.roomLimits,
     app.log,
     options.roomLingerMs,
     (updates) => intakeThread.screen(updates, options.intakeThread.minBytes),
   );
-  const flusher = new UpdateFlusher(store, app.log, (room) => rooms.afterStore(room));
+  const flusher = new UpdateFlusher(store, app.log, (room, count) => compactor.stored(room.name, count));
   const connections = new Set<Connection>();
   const keepAlive = new KeepAlive(options.pingIntervalMs);
   const quotasLeft = new QuotaCarryOver<ConnectionQuota>(QUOTA_BURST_SECONDS * 1000, MAX_QUOTAS_LEFT);

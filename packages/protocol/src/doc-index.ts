@@ -1,5 +1,4 @@
 import * as Y from 'yjs';
-import { ClientClocks } from './client-clocks.js';
 import { RangeSet } from './range-set.js';
 
 /** The part of a {@link DocIndex} one update consults, in a form that can be sent to another thread. */
@@ -15,7 +14,7 @@ export interface DocIndexSnapshot {
  * are deleted. Built once from the document's encoded state, then advanced with each admitted update.
  */
 export class DocIndex {
-  readonly #clocks = new ClientClocks();
+  readonly #clocks = new Map<number, number>();
   readonly #deleted = new Map<number, RangeSet>();
   #stateVector: Uint8Array | undefined;
 
@@ -70,7 +69,7 @@ export class DocIndex {
    * document needed, however large it is. Kept until a clock advances.
    */
   encodeStateVector(): Uint8Array {
-    this.#stateVector ??= this.#clocks.encodeStateVector();
+    this.#stateVector ??= encodeStateVector(this.#clocks);
     return this.#stateVector;
   }
 
@@ -94,4 +93,31 @@ export class DocIndex {
     }
     ranges.add(start, end);
   }
+}
+
+/**
+ * `clocks` in `Y.encodeStateVector`'s format, unsorted as readers allow, written straight into one array: through
+ * lib0's encoder, and with a pair allocated per entry by `for…of`, a hostile document's 300,000 ids took 15–20 ms.
+ */
+function encodeStateVector(clocks: ReadonlyMap<number, number>): Uint8Array {
+  // A count takes at most 5 bytes as a varint, an id or a clock (updates carry them below 2^53) at most 8.
+  const out = new Uint8Array(5 + clocks.size * 16);
+  let at = writeVarUint(out, 0, clocks.size);
+  clocks.forEach((clock, client) => {
+    at = writeVarUint(out, at, client);
+    at = writeVarUint(out, at, clock);
+  });
+  return out.slice(0, at);
+}
+
+/** Writes `value` (a non-negative integer below 2^53) as lib0 writes a varuint; returns the next position. */
+function writeVarUint(out: Uint8Array, at: number, value: number): number {
+  let rest = value;
+  let next = at;
+  while (rest > 0x7f) {
+    out[next++] = 0x80 | (rest % 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  out[next++] = rest;
+  return next;
 }
